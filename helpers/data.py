@@ -1,0 +1,374 @@
+"""Load and validate the course's datasets (the CSV files in ``data/``).
+
+Every loader checks its file before handing it over: required columns, ISO
+dates, coordinates in range, allowed confidence values and URL form. A bad
+row raises :class:`DataError` naming the file and line, so a maintainer who
+mistypes a date sees ``data/events.csv, line 12: ...`` instead of a pandas
+traceback. Loads are cached; each call returns a fresh copy.
+
+>>> facts = load_facts()
+>>> sorted(facts["confidence"].unique())
+['high', 'low', 'medium']
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_DIR / "data"
+
+CONFIDENCE_LEVELS = ("high", "medium", "low")
+ACTOR_KINDS = ("person", "institution", "state", "armed group")
+
+
+class DataError(ValueError):
+    """A data file is missing, malformed, or has a bad row (the message says where)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dataset: its name, how to check a value, and whether it may be blank."""
+
+    name: str
+    check: str = "text"
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A CSV file in ``data/`` with its columns and the column that must be unique."""
+
+    filename: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    key_pattern: str | None = None
+
+
+DATASETS: dict[str, Dataset] = {
+    "facts": Dataset(
+        "facts.csv",
+        (
+            Column("id"),
+            Column("topic", "slug"),
+            Column("claim"),
+            Column("value", required=False),
+            Column("date", "date", required=False),
+            Column("source_url", "url"),
+            Column("source_outlet"),
+            Column("source_date", "date", required=False),
+            Column("confidence", "choice", choices=CONFIDENCE_LEVELS),
+            Column("note", required=False),
+        ),
+        key="id",
+        key_pattern=r"F\d{3}",
+    ),
+    "events": Dataset(
+        "events.csv",
+        (
+            Column("id"),
+            Column("date", "date"),
+            Column("event"),
+            Column("actors", required=False),
+            Column("place", required=False),
+            Column("category", "slug"),
+            Column("source_url", "url"),
+            Column("note", required=False),
+        ),
+        key="id",
+        key_pattern=r"E\d{3}",
+    ),
+    "actors": Dataset(
+        "actors.csv",
+        (
+            Column("name"),
+            Column("aliases", required=False),
+            Column("kind", "choice", choices=ACTOR_KINDS),
+            Column("country"),
+            Column("role_july_2023"),
+            Column("later", required=False),
+            Column("source_url", "url"),
+        ),
+        key="name",
+    ),
+    "places": Dataset(
+        "places.csv",
+        (
+            Column("name"),
+            Column("kind"),
+            Column("country"),
+            Column("province", required=False),
+            Column("lat", "lat", required=False),
+            Column("lon", "lon", required=False),
+            Column("geonames_id", "int", required=False),
+            Column("coord_source"),
+            Column("why_it_matters"),
+            Column("source_url", "url"),
+        ),
+        key="name",
+    ),
+    "article_sources": Dataset(
+        "article_sources.csv",
+        (
+            Column("paragraph", "int"),
+            Column("first_words"),
+            Column("voice"),
+            Column(
+                "voice_kind",
+                "choice",
+                choices=(
+                    "headline",
+                    "pakistani-official",
+                    "iranian-official",
+                    "unattributed-analysis",
+                ),
+            ),
+            Column("how_we_know"),
+            Column("source_url", "url"),
+        ),
+        key="paragraph",
+    ),
+}
+
+_URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+\S*")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def parse_date(text: str) -> tuple[dt.date, str]:
+    """Parse an ISO date that may be partial: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    Returns ``(first day it can mean, precision)`` where precision is
+    ``"year"``, ``"month"`` or ``"day"``. Raises ValueError otherwise.
+
+    >>> parse_date("2023-07")
+    (datetime.date(2023, 7, 1), 'month')
+    """
+    match = _DATE.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = match.groups()
+    try:
+        when = dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as err:
+        raise ValueError(f"{text!r} is not a real date ({err})") from None
+    precision = "day" if day else "month" if month else "year"
+    return when, precision
+
+
+def _check_value(column: Column, value: str) -> str | None:
+    """Return what is wrong with one value, or None if it is fine."""
+    if value == "":
+        return None if not column.required else "is blank but required"
+    if column.check == "date":
+        try:
+            parse_date(value)
+        except ValueError as err:
+            return str(err)
+    elif column.check == "url" and not _URL.fullmatch(value):
+        return f"has {value!r}, which is not a web address (http:// or https://)"
+    elif column.check == "slug" and not _SLUG.fullmatch(value):
+        return f"has {value!r}; use lowercase words joined by hyphens"
+    elif column.check == "choice" and value not in column.choices:
+        return f"has {value!r}; allowed: {', '.join(column.choices)}"
+    elif column.check in ("lat", "lon", "int"):
+        try:
+            number = int(value) if column.check == "int" else float(value)
+        except ValueError:
+            return f"has {value!r}, which is not a number"
+        limit = 90 if column.check == "lat" else 180
+        if column.check != "int" and not -limit <= number <= limit:
+            return f"has {number}, outside -{limit}..{limit}"
+    return None
+
+
+def display_path(path: Path) -> str:
+    """A path as a learner would type it: relative to the course folder when inside it."""
+    try:
+        return path.resolve().relative_to(REPO_DIR).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def read_rows(dataset: Dataset, path: Path) -> list[dict[str, str]]:
+    """Read and check every row of ``path`` against ``dataset``; return rows as dicts.
+
+    Raises DataError naming the file and line of the first problem found.
+    """
+    where = display_path(path)
+    if not path.is_file():
+        raise DataError(f"{where}: file not found (expected the {dataset.filename} dataset)")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise DataError(f"{where}: the file is empty; it needs a header row") from None
+        except csv.Error as err:
+            raise DataError(f"{where}, line 1: cannot read the header ({err})") from None
+        expected = [column.name for column in dataset.columns]
+        missing = [name for name in expected if name not in header]
+        if missing:
+            raise DataError(
+                f"{where}, line 1: missing column(s) {', '.join(missing)}; "
+                f"the header has {', '.join(header)}"
+            )
+        rows: list[dict[str, str]] = []
+        seen: dict[str, int] = {}
+        while True:
+            line = reader.line_num + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                raise DataError(f"{where}, line {line}: cannot parse the row ({err})") from None
+            if not fields or all(not f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                raise DataError(
+                    f"{where}, line {line}: {len(fields)} fields but the header has "
+                    f"{len(header)} (is a comma inside a value missing its quotes?)"
+                )
+            row = {name: value.strip() for name, value in zip(header, fields, strict=True)}
+            for column in dataset.columns:
+                problem = _check_value(column, row[column.name])
+                if problem:
+                    raise DataError(f"{where}, line {line}: column '{column.name}' {problem}")
+            if dataset.key:
+                key = row[dataset.key]
+                if dataset.key_pattern and not re.fullmatch(dataset.key_pattern, key):
+                    raise DataError(
+                        f"{where}, line {line}: {dataset.key} {key!r} does not match "
+                        f"the pattern {dataset.key_pattern}"
+                    )
+                if key in seen:
+                    raise DataError(
+                        f"{where}, line {line}: {dataset.key} {key!r} repeats line {seen[key]}"
+                    )
+                seen[key] = line
+            rows.append(row)
+    if not rows:
+        raise DataError(f"{where}: no data rows below the header")
+    return rows
+
+
+@functools.lru_cache(maxsize=32)
+def _load_cached(name: str, path: Path, mtime_ns: int) -> pd.DataFrame:
+    import pandas as pd
+
+    dataset = DATASETS[name]
+    rows = read_rows(dataset, path)
+    frame = pd.DataFrame(rows, columns=[column.name for column in dataset.columns])
+    for column in dataset.columns:
+        if column.check in ("lat", "lon"):
+            frame[column.name] = pd.to_numeric(frame[column.name].replace("", None))
+        elif column.check == "int" and column.required:
+            frame[column.name] = frame[column.name].astype(int)
+    if "date" in frame.columns:
+        parsed = [parse_date(d) if d else (None, "") for d in frame["date"]]
+        frame["when"] = pd.to_datetime([p[0] for p in parsed])
+        frame["date_precision"] = [p[1] for p in parsed]
+    return frame
+
+
+def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
+    """Load dataset ``name`` (see ``DATASETS``), validated, as a new DataFrame.
+
+    ``path`` overrides the file in ``data/`` (tests use this). Files with a
+    ``date`` column gain ``when`` (first day the date can mean) and
+    ``date_precision`` (``day``, ``month`` or ``year``).
+    """
+    if name not in DATASETS:
+        close = difflib.get_close_matches(name, DATASETS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise DataError(f"no dataset {name!r}{hint} (known: {', '.join(DATASETS)})")
+    file = Path(path) if path is not None else DATA_DIR / DATASETS[name].filename
+    mtime = file.stat().st_mtime_ns if file.is_file() else 0
+    return _load_cached(name, file.resolve(), mtime).copy()
+
+
+def load_facts(path: str | Path | None = None) -> pd.DataFrame:
+    """The fact base: one sourced claim per row (conflicting sources stay separate rows)."""
+    return load("facts", path)
+
+
+def load_events(path: str | Path | None = None) -> pd.DataFrame:
+    """The timeline, 1947 onwards: one dated, sourced event per row."""
+    return load("events", path)
+
+
+def load_actors(path: str | Path | None = None) -> pd.DataFrame:
+    """People, institutions, states and armed groups, with every spelling seen."""
+    return load("actors", path)
+
+
+def load_places(path: str | Path | None = None) -> pd.DataFrame:
+    """Places a map needs, with GeoNames coordinates (blank where unknown)."""
+    return load("places", path)
+
+
+def load_article_sources(path: str | Path | None = None) -> pd.DataFrame:
+    """Who speaks in each paragraph of the seed article, and how we know."""
+    return load("article_sources", path)
+
+
+def validate_all(data_dir: str | Path | None = None) -> dict[str, int]:
+    """Check every dataset; return ``{name: number of rows}`` or raise DataError."""
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    return {name: len(read_rows(ds, folder / ds.filename)) for name, ds in DATASETS.items()}
+
+
+def fact(fact_id: str) -> pd.Series:
+    """One row of the fact base by id (``"F015"``); a wrong id suggests close ones."""
+    facts = load_facts().set_index("id")
+    key = fact_id.strip().upper()
+    if key not in facts.index:
+        close = difflib.get_close_matches(key, facts.index.tolist(), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"no fact {fact_id!r}{hint}")
+    return facts.loc[key]
+
+
+def format_date(text: str) -> str:
+    """Write an ISO (possibly partial) date the way the course prints dates.
+
+    >>> format_date("2023-07-16"), format_date("2023-07"), format_date("2023")
+    ('16 Jul 2023', 'Jul 2023', '2023')
+    """
+    if not text:
+        return "undated"
+    when, precision = parse_date(text)
+    formats: dict[str, Callable[[dt.date], str]] = {
+        "day": lambda d: f"{d.day} {d:%b %Y}",
+        "month": lambda d: f"{d:%b %Y}",
+        "year": lambda d: f"{d:%Y}",
+    }
+    return formats[precision](when)
+
+
+def cite(fact_id: str) -> str:
+    """A Markdown citation for a fact: ``[Dawn, 16 Jul 2023](url)``."""
+    row = fact(fact_id)
+    when = format_date(row["source_date"] or row["date"])
+    return f"[{row['source_outlet']}, {when}]({row['source_url']})"
+
+
+def facts_run_to() -> str:
+    """The latest date any event or fact in ``data/`` refers to (ISO), i.e. "facts as of"."""
+    events = load_events()
+    facts = load_facts()
+    latest = max(events["when"].max(), facts["when"].dropna().max())
+    return latest.date().isoformat()

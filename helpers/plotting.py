@@ -1,0 +1,195 @@
+"""The course's figure style, and one way to show a figure properly.
+
+Every figure in the course goes through :func:`show`, which insists on a
+title, labelled axes, a source line and alt text, renders a PNG that is the
+same bytes on every run, and attaches the alt text to the image output's
+metadata so that exported pages carry it.
+
+Typical use in a notebook::
+
+    fig, ax = plotting.figure()
+    ax.barh(names, values, color=plotting.PALETTE[0])
+    plotting.show(fig, title="...", xlabel="...", ylabel="...",
+                  source="Dawn, 16 Jul 2023", alt="Bar chart of ...")
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "bluish green": "#009E73",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+    "sky blue": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+PALETTE = list(OKABE_ITO.values())
+
+# Fixed colours for the two countries so every notebook shows them alike.
+COUNTRY_COLOURS = {
+    "Pakistan": OKABE_ITO["bluish green"],
+    "Iran": OKABE_ITO["blue"],
+    "Afghanistan": OKABE_ITO["orange"],
+    "other": "#999999",
+}
+
+# Sizes chosen to stay legible on a classroom projector at the back of the room.
+STYLE: dict[str, Any] = {
+    "figure.figsize": (10, 5.6),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 14,
+    "axes.titlesize": 18,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "svg.hashsalt": "pakistan-iran-course",
+    "path.simplify": True,
+}
+
+MIN_ALT_LENGTH = 20
+
+
+def use_style() -> None:
+    """Apply the course style to matplotlib (idempotent; nothing happens at import)."""
+    import matplotlib as mpl
+    from cycler import cycler
+
+    mpl.rcParams.update(STYLE)
+    mpl.rcParams["axes.prop_cycle"] = cycler(color=PALETTE)
+
+
+def colours_for(categories: Iterable[str]) -> dict[str, str]:
+    """Map categories to palette colours in sorted order, so the mapping is stable.
+
+    >>> colours_for(["b", "a"])
+    {'a': '#0072B2', 'b': '#E69F00'}
+    """
+    ordered = sorted(set(categories))
+    if len(ordered) > len(PALETTE):
+        raise ValueError(
+            f"{len(ordered)} categories but only {len(PALETTE)} distinguishable colours; "
+            "group the small ones into 'other'"
+        )
+    return dict(zip(ordered, PALETTE, strict=False))
+
+
+def figure(nrows: int = 1, ncols: int = 1, **options: Any) -> tuple[Figure, Any]:
+    """A new figure in the course style: ``fig, ax = figure()``.
+
+    ``options`` go to ``plt.subplots`` (``figsize=(8, 4)``, ``sharex=True``, ...).
+    """
+    import matplotlib.pyplot as plt
+
+    use_style()
+    return plt.subplots(nrows, ncols, **options)
+
+
+def decorate(ax: Axes, **options: Any) -> Axes:
+    """Set axes properties in one call, as ``ax.set(**options)``, then tidy the legend.
+
+    >>> # decorate(ax, xlabel="Year", ylabel="Events", xlim=(2019, 2026))
+    """
+    ax.set(**options)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False)
+    return ax
+
+
+def _check(fig: Figure, title: str, alt: str, source: str, labelled: bool) -> None:
+    problems = []
+    if not title or not title.strip():
+        problems.append("a title (title='What the reader should see')")
+    if not source or not source.strip():
+        problems.append("a source line (source='Outlet, date')")
+    if not alt or len(alt.strip()) < MIN_ALT_LENGTH:
+        problems.append(
+            f"alt text of at least {MIN_ALT_LENGTH} characters describing what the figure shows"
+        )
+    if labelled:
+        for ax in fig.get_axes():
+            if ax.get_visible() and ax.axison and not (ax.get_xlabel() and ax.get_ylabel()):
+                problems.append(
+                    "labels on both axes (xlabel=..., ylabel=...; labelled=False for a map "
+                    "or table without axes)"
+                )
+                break
+    if problems:
+        raise ValueError("this figure needs " + "; ".join(problems))
+
+
+def render(
+    fig: Figure,
+    *,
+    title: str,
+    alt: str,
+    source: str,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    labelled: bool = True,
+) -> bytes:
+    """Title, label and source-line ``fig``, check it, and return its PNG bytes.
+
+    The PNG carries no timestamp or software version, so the same figure
+    gives the same bytes on every run. The figure is closed afterwards.
+    """
+    import matplotlib.pyplot as plt
+
+    axes = fig.get_axes()
+    if axes and xlabel is not None:
+        axes[-1].set_xlabel(xlabel)
+    if axes and ylabel is not None:
+        axes[0].set_ylabel(ylabel)
+    try:
+        _check(fig, title, alt, source, labelled)
+        fig.suptitle(title, fontsize=STYLE["axes.titlesize"], fontweight="bold", x=0.01, ha="left")
+        fig.text(0.01, 0.005, f"Source: {source}", fontsize=11, color="#444444", va="bottom")
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+    finally:
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def show(
+    fig: Figure,
+    *,
+    title: str,
+    alt: str,
+    source: str,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    labelled: bool = True,
+) -> None:
+    """Render ``fig`` with :func:`render` and display it with its alt text.
+
+    The alt text travels in the output's metadata (``{"image/png": {"alt": ...}}``),
+    which nbconvert writes into the ``<img alt=...>`` of exported pages, and
+    also as the plain-text version of the output.
+    """
+    import base64
+
+    from IPython.display import display
+
+    png = render(
+        fig, title=title, alt=alt, source=source, xlabel=xlabel, ylabel=ylabel, labelled=labelled
+    )
+    bundle = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[Figure] {alt}"}
+    display(bundle, raw=True, metadata={"image/png": {"alt": alt}})

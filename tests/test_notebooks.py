@@ -1,0 +1,44 @@
+"""Every notebook runs from a clean kernel, offline, and follows the course template."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import NOTEBOOK_IDS, NOTEBOOK_PATHS, executed_notebook
+
+from helpers import build, notebooks
+
+pytestmark = pytest.mark.notebook
+
+
+def test_the_course_has_notebooks():
+    assert len(NOTEBOOK_PATHS) >= 2
+    assert NOTEBOOK_PATHS[0].name.startswith("00-")
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=NOTEBOOK_IDS)
+def test_committed_notebook_follows_template(path):
+    problems = notebooks.lint(notebooks.read(path))
+    assert problems == [], f"{path.name}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("stem", NOTEBOOK_IDS)
+def test_notebook_executes_offline_with_alt_text(stem):
+    nb, _ = executed_notebook(stem)
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
+    assert not errors
+    assert notebooks.lint(nb, executed=True) == []
+    # a notebook that shows nothing teaches nothing: every code cell must run,
+    # and most of them must show a result
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code)
+    assert sum(bool(c.outputs) for c in code) >= len(code) // 2
+
+
+@pytest.mark.parametrize("stem", NOTEBOOK_IDS)
+def test_student_copy_executes(stem):
+    nb = build.student_copy(notebooks.read(notebooks.NOTEBOOK_DIR / f"{stem}.ipynb"))
+    assert not any("solution" in c.metadata.get("tags", []) and "answer" not in c.source.lower()
+                   for c in nb.cells)
+    notebooks.execute(nb, f"student copy of {stem}", timeout=60, cwd=notebooks.NOTEBOOK_DIR)
