@@ -33,7 +33,7 @@ _COUNTER = re.compile(r"\d+")
 _DATELINE = re.compile(r"^([A-Z][A-Z .'-]+):(?=\S)")
 _QUOTE = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 _SAID_AFTER = re.compile(r"^[,.]?\s*(?:[,.]?”\s*)?(?P<who>[^,.“”]{2,60}?)\s+(?:said|says|added)\b")
-_SAID_BEFORE = re.compile(r"(?P<who>[A-Z][^,.“”]{1,60}?)\s+(?:said|says|added)[,:]?\s*$")
+_SAID_BEFORE = re.compile(r"(?P<who>[A-Z][^,“”]{1,60}?)\s+(?:said|says|added)[,:]?\s*$")
 
 
 def load_raw(path: str | Path | None = None) -> str:
@@ -169,3 +169,41 @@ def actor_mentions(text: str | None = None) -> pd.DataFrame:
         for actor, count in sorted(mentions(paragraph).items())
     ]
     return pd.DataFrame(rows, columns=["paragraph", "actor", "mentions"])
+
+
+def voices(text: str | None = None) -> pd.DataFrame:
+    """``structure()`` joined with ``data/article_sources.csv``: who speaks in each paragraph.
+
+    Raises DataError if the data file's ``first_words`` no longer match the
+    article (for example after the seed or the cleaning changed).
+    """
+    from helpers.data import DataError, load_article_sources
+
+    layout = structure(text)
+    sources = load_article_sources()
+    merged = layout.merge(sources, on="paragraph", how="left", suffixes=("", "_data"))
+    for row in merged.itertuples():
+        if not isinstance(row.voice, str):
+            raise DataError(f"data/article_sources.csv: no row for paragraph {row.paragraph}")
+        found = paragraphs(text)[row.paragraph - 1]
+        if not found.startswith(row.first_words_data):
+            raise DataError(
+                f"data/article_sources.csv, paragraph {row.paragraph}: first words "
+                f"{row.first_words_data!r} do not match the article's {found[:40]!r}"
+            )
+    return merged.drop(columns=["first_words_data"])
+
+
+def word_counts(words: list[str], text: str | None = None) -> pd.DataFrame:
+    """How often each of ``words`` appears (whole word, case-sensitive) in each paragraph.
+
+    >>> word_counts(["Raisi", "Raeisi"]).sum().to_dict()["Raeisi"]
+    4
+    """
+    import pandas as pd
+
+    rows = []
+    for number, paragraph in enumerate(paragraphs(text), start=1):
+        counts = {w: len(re.findall(rf"(?<!\w){re.escape(w)}(?!\w)", paragraph)) for w in words}
+        rows.append({"paragraph": number, **counts})
+    return pd.DataFrame(rows).set_index("paragraph")

@@ -39,6 +39,8 @@ def test_notebook_executes_offline_with_alt_text(stem):
 @pytest.mark.parametrize("stem", NOTEBOOK_IDS)
 def test_student_copy_executes(stem):
     nb = build.student_copy(notebooks.read(notebooks.NOTEBOOK_DIR / f"{stem}.ipynb"))
-    assert not any("solution" in c.metadata.get("tags", []) and "answer" not in c.source.lower()
-                   for c in nb.cells)
+    assert not any(
+        "solution" in c.metadata.get("tags", []) and "answer" not in c.source.lower()
+        for c in nb.cells
+    )
     notebooks.execute(nb, f"student copy of {stem}", timeout=60, cwd=notebooks.NOTEBOOK_DIR)

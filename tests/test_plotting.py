@@ -1,0 +1,91 @@
+"""helpers.plotting: figures need title, labels, source and alt text; output is stable."""
+
+import base64
+
+import pytest
+
+from helpers import plotting
+
+
+def _bar():
+    fig, ax = plotting.figure()
+    ax.bar(["a", "b"], [1, 2])
+    return fig
+
+
+ALT = "Bar chart with two bars, a at 1 and b at 2."
+
+
+def test_render_is_deterministic_png():
+    first = plotting.render(_bar(), title="T", alt=ALT, source="S", xlabel="x", ylabel="y")
+    second = plotting.render(_bar(), title="T", alt=ALT, source="S", xlabel="x", ylabel="y")
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+    assert first == second
+    assert b"Software" not in first
+
+
+@pytest.mark.parametrize(
+    "kwargs, complaint",
+    [
+        ({"title": ""}, "a title"),
+        ({"source": " "}, "a source line"),
+        ({"alt": "chart"}, "alt text of at least"),
+        ({"xlabel": None, "ylabel": None}, "labels on both axes"),
+    ],
+)
+def test_render_refuses_incomplete_figures(kwargs, complaint):
+    options = {"title": "T", "alt": ALT, "source": "S", "xlabel": "x", "ylabel": "y"} | kwargs
+    with pytest.raises(ValueError, match=complaint):
+        plotting.render(_bar(), **options)
+
+
+def test_unlabelled_axes_allowed_when_asked():
+    png = plotting.render(_bar(), title="Map", alt=ALT, source="S", labelled=False)
+    assert png.startswith(b"\x89PNG")
+
+
+def test_render_closes_the_figure():
+    import matplotlib.pyplot as plt
+
+    before = len(plt.get_fignums())
+    plotting.render(_bar(), title="T", alt=ALT, source="S", xlabel="x", ylabel="y")
+    assert len(plt.get_fignums()) == before
+
+
+def test_show_attaches_alt_text_to_the_image_output(monkeypatch):
+    shown = {}
+
+    def fake_display(bundle, raw, metadata):
+        shown.update(bundle=bundle, raw=raw, metadata=metadata)
+
+    monkeypatch.setattr("IPython.display.display", fake_display)
+    plotting.show(_bar(), title="T", alt=ALT, source="S", xlabel="x", ylabel="y")
+    assert shown["metadata"] == {"image/png": {"alt": ALT}}
+    assert base64.b64decode(shown["bundle"]["image/png"]).startswith(b"\x89PNG")
+    assert ALT in shown["bundle"]["text/plain"]
+
+
+def test_palette_is_okabe_ito_and_colours_for_is_stable():
+    assert plotting.PALETTE[:3] == ["#0072B2", "#E69F00", "#009E73"]
+    assert plotting.colours_for(["z", "a", "a"]) == {"a": "#0072B2", "z": "#E69F00"}
+    with pytest.raises(ValueError, match="distinguishable colours"):
+        plotting.colours_for([str(i) for i in range(9)])
+
+
+def test_use_style_sets_projector_sizes():
+    import matplotlib as mpl
+
+    plotting.use_style()
+    assert mpl.rcParams["font.size"] >= 14
+    assert mpl.rcParams["axes.prop_cycle"].by_key()["color"] == plotting.PALETTE
+
+
+def test_decorate_sets_properties_and_legend():
+    fig, ax = plotting.figure()
+    ax.plot([1, 2], [1, 2], label="line")
+    plotting.decorate(ax, xlabel="X", ylabel="Y", xlim=(0, 3))
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_xlim()) == ("X", "Y", (0.0, 3.0))
+    assert ax.get_legend() is not None
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
