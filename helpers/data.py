@@ -140,6 +140,68 @@ DATASETS: dict[str, Dataset] = {
         ),
         key="paragraph",
     ),
+    "estimates": Dataset(
+        "estimates.csv",
+        (
+            Column("id"),
+            Column("topic", "slug"),
+            Column("quantity"),
+            Column("country"),
+            Column("reporter"),
+            Column("agency", required=False),
+            Column("source_outlet"),
+            Column("period"),
+            Column("period_start", "date", required=False),
+            Column("period_end", "date", required=False),
+            Column("period_group", required=False),
+            Column("low"),
+            Column("high", required=False),
+            Column("unit"),
+            Column("fact_id", required=False),
+            Column("source_url", "url"),
+            Column("source_date", "date", required=False),
+            Column("confidence", "choice", choices=CONFIDENCE_LEVELS),
+            Column("note", required=False),
+        ),
+        key="id",
+        key_pattern=r"X\d{3}",
+    ),
+    "outlet_reports": Dataset(
+        "outlet_reports.csv",
+        (
+            Column("id"),
+            Column("outlet"),
+            Column("outlet_country"),
+            Column(
+                "outlet_kind",
+                "choice",
+                choices=("news-agency", "newspaper", "broadcaster", "news-website"),
+            ),
+            Column("published_by"),
+            Column("language", "choice", choices=("en", "fr", "ar", "es", "ur", "fa")),
+            Column("report_date", "date"),
+            Column("dateline", required=False),
+            Column("claim"),
+            Column("value", required=False),
+            Column("wording"),
+            Column("attribution"),
+            Column(
+                "attribution_kind",
+                "choice",
+                choices=(
+                    "pakistan-official",
+                    "iran-official",
+                    "both-sides",
+                    "other-media",
+                    "unattributed",
+                ),
+            ),
+            Column("source_url", "url"),
+            Column("note", required=False),
+        ),
+        key="id",
+        key_pattern=r"R\d{3}",
+    ),
 }
 
 _URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+\S*")
@@ -323,6 +385,43 @@ def load_places(path: str | Path | None = None) -> pd.DataFrame:
 def load_article_sources(path: str | Path | None = None) -> pd.DataFrame:
     """Who speaks in each paragraph of the seed article, and how we know."""
     return load("article_sources", path)
+
+
+def load_outlet_reports(path: str | Path | None = None) -> pd.DataFrame:
+    """How outlets reported the July 2023 visit: one row per claim in one report."""
+    return load("outlet_reports", path)
+
+
+def load_estimates(path: str | Path | None = None) -> pd.DataFrame:
+    """Numbers that sources disagree on (trade, Shia population), one row per source.
+
+    ``low`` and ``high`` become numbers; a blank ``high`` means the source gave
+    only a lower bound ("over $2 billion"). A value that is not a number, or a
+    ``low`` above its ``high``, raises DataError naming the file and line.
+    """
+    import pandas as pd
+
+    frame = load("estimates", path)
+    where = display_path(Path(path) if path is not None else DATA_DIR / "estimates.csv")
+    for column in ("low", "high"):
+        text = frame[column].astype(str)
+        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+        bad = (text != "") & numbers.isna()
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise DataError(
+                f"{where}, line {row + 2}: column '{column}' has {text.iloc[row]!r}, "
+                "which is not a number"
+            )
+        frame[column] = numbers.astype(float)
+    backwards = (frame["high"] < frame["low"]).to_numpy()
+    if backwards.any():
+        row = int(backwards.argmax())
+        raise DataError(
+            f"{where}, line {row + 2}: low {frame['low'].iloc[row]:g} is above "
+            f"high {frame['high'].iloc[row]:g}"
+        )
+    return frame
 
 
 def validate_all(data_dir: str | Path | None = None) -> dict[str, int]:

@@ -1,0 +1,654 @@
+"""A self-check quiz whose answers come from the course's data, with feedback on every choice.
+
+A :class:`Question` has choices, the correct answer, a line of feedback for
+each choice, and the ids of the ``data/`` rows (facts ``F…``, events ``E…``)
+that source the answer. :func:`check` turns a learner's choice into feedback;
+:class:`Quiz` puts questions in ipywidgets and can be driven without a
+browser (``quiz.answer(0, "ISPR")``), which is how the tests use it.
+:func:`course_questions` builds the course's question bank, reading dates and
+numbers from ``data/`` so that an answer changes if its source row does.
+
+>>> q = Question("Who said it?", ("ISPR", "IRNA"), "ISPR",
+...              {"ISPR": "ISPR's statement.", "IRNA": "IRNA reported Raisi."}, ("F015",))
+>>> check(q, "IRNA")
+'Not quite. IRNA reported Raisi. Try another answer.'
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from helpers import data
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TOPICS = (
+    "the visit",
+    "the actors",
+    "the border",
+    "militancy and the January 2024 crisis",
+    "regional dynamics",
+    "what happened next",
+    "reading the news",
+)
+_ID = re.compile(r"[FEX]\d{3}")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One multiple-choice question: prompt, choices, answer, feedback per choice, source ids."""
+
+    prompt: str
+    choices: tuple[str, ...]
+    answer: str
+    feedback: Mapping[str, str] = field(hash=False)
+    sources: tuple[str, ...]
+    topic: str = ""
+
+    def __post_init__(self) -> None:
+        problems = []
+        if len(self.choices) < 2 or len(set(self.choices)) != len(self.choices):
+            problems.append("needs at least two different choices")
+        if self.answer not in self.choices:
+            problems.append(f"its answer {self.answer!r} is not one of its choices")
+        missing = [c for c in self.choices if not self.feedback.get(c, "").strip()]
+        if missing:
+            problems.append(f"has no feedback for {', '.join(map(repr, missing))}")
+        extra = sorted(set(self.feedback) - set(self.choices))
+        if extra:
+            problems.append(f"has feedback for {', '.join(map(repr, extra))}, not a choice")
+        if not self.sources or not all(_ID.fullmatch(s) for s in self.sources):
+            problems.append("must cite the ids of its source rows, e.g. ('F015',)")
+        if self.topic and self.topic not in TOPICS:
+            problems.append(f"has topic {self.topic!r}; use one of {', '.join(TOPICS)}")
+        if problems:
+            raise ValueError(f"question {self.prompt[:50]!r} " + "; ".join(problems))
+
+
+def is_correct(question: Question, answer: str) -> bool:
+    """True if ``answer`` is the question's answer (it must be one of the choices)."""
+    _known_choice(question, answer)
+    return answer == question.answer
+
+
+def _known_choice(question: Question, answer: str) -> None:
+    if answer not in question.choices:
+        close = difflib.get_close_matches(str(answer), question.choices, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(
+            f"{answer!r} is not one of the choices{hint} "
+            f"(choices: {', '.join(map(repr, question.choices))})"
+        )
+
+
+def check(question: Question, answer: str) -> str:
+    """Feedback for choosing ``answer``: says right or wrong, then that choice's feedback.
+
+    A right answer also cites its sources (Markdown links); a wrong one invites
+    another try. An answer that is not a choice raises ValueError.
+    """
+    if is_correct(question, answer):
+        return f"Correct. {question.feedback[answer]} Source: {cite(question.sources)}."
+    return f"Not quite. {question.feedback[answer]} Try another answer."
+
+
+def cite_one(row_id: str) -> str:
+    """A Markdown citation for a fact (``F015``) or event (``E033``) id."""
+    if row_id.startswith("F"):
+        return data.cite(row_id)
+    if row_id.startswith("E"):
+        events = data.load_events().set_index("id")
+        if row_id not in events.index:
+            close = difflib.get_close_matches(row_id, events.index.tolist(), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise KeyError(f"no event {row_id!r}{hint}")
+        row = events.loc[row_id]
+        site = urlparse(row["source_url"]).netloc.removeprefix("www.")
+        return f"[{site} (event {row_id})]({row['source_url']})"
+    estimates = data.load_estimates().set_index("id")
+    if row_id not in estimates.index:
+        raise KeyError(f"no fact, event or estimate {row_id!r}")
+    row = estimates.loc[row_id]
+    return f"[{row['source_outlet']}]({row['source_url']})"
+
+
+def cite(ids: Sequence[str]) -> str:
+    """Citations for several ids, joined with semicolons."""
+    return "; ".join(cite_one(i) for i in ids)
+
+
+def to_html(markdown: str) -> str:
+    """Escape text for a widget and turn ``[text](url)`` links into HTML links."""
+    escaped = html.escape(markdown, quote=False)
+    return re.sub(
+        r"\[([^\]]+)\]\((https?://[^)\s]+)\)",
+        lambda m: f'<a href="{html.escape(m.group(2))}" target="_blank">{m.group(1)}</a>',
+        escaped,
+    )
+
+
+# --- building questions from data rows ------------------------------------------------------
+
+
+def date_question(
+    event_id: str, prompt: str, distractor_ids: Sequence[str], topic: str = ""
+) -> Question:
+    """A "when did this happen?" question built from ``data/events.csv``.
+
+    The answer is the event's date; the other choices are the dates of the
+    distractor events, and each wrong choice's feedback says what happened
+    on that date (with its id), so a wrong answer still teaches something.
+    Choices are listed in date order.
+    """
+    events = data.load_events().set_index("id")
+    ids = [event_id, *distractor_ids]
+    for row_id in ids:
+        if row_id not in events.index:
+            close = difflib.get_close_matches(row_id, events.index.tolist(), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise KeyError(f"no event {row_id!r}{hint}")
+    rows = events.loc[ids].sort_values("when")
+    dates = {row_id: data.format_date(events.at[row_id, "date"]) for row_id in ids}
+    if len(set(dates.values())) != len(ids):
+        raise ValueError(f"two of the events {ids} share a date; choose other distractors")
+    answer = events.loc[event_id]
+    feedback = {
+        dates[row_id]: (
+            f"On {dates[row_id]}: {events.at[row_id, 'event']} ({row_id})."
+            if row_id != event_id
+            else f"{answer['event']} ({event_id})."
+        )
+        for row_id in rows.index
+    }
+    return Question(
+        prompt,
+        tuple(dates[row_id] for row_id in rows.index),
+        dates[event_id],
+        feedback,
+        (event_id,),
+        topic,
+    )
+
+
+def border_length_range() -> tuple[int, int]:
+    """The shortest and longest border lengths the fact base's sources give (km)."""
+    facts = data.load_facts().set_index("id")
+    values = facts.loc[["F082", "F083", "F084", "F085", "F086", "F087"], "value"]
+    numbers = [int(re.sub(r"[^\d]", "", v.split("km")[0])) for v in values]
+    return min(numbers), max(numbers)
+
+
+def shia_share_range() -> tuple[float, float]:
+    """The lowest and highest Shia share of Pakistan (percent) in ``data/estimates.csv``."""
+    estimates = data.load_estimates()
+    shares = estimates[
+        (estimates["country"] == "Pakistan") & estimates["quantity"].str.startswith("Shia share")
+    ]
+    return float(shares["low"].min()), float(shares["high"].fillna(shares["low"]).max())
+
+
+def _mixed(
+    prompt: str,
+    choices: Sequence[str],
+    answer: str,
+    feedback: Mapping[str, str],
+    sources: Sequence[str],
+    topic: str = "",
+) -> Question:
+    """A Question whose choices are put in a fixed but arbitrary order (not answer first)."""
+    order = sorted(choices, key=lambda c: hashlib.sha256(f"{prompt}|{c}".encode()).hexdigest())
+    return Question(prompt, tuple(order), answer, feedback, tuple(sources), topic)
+
+
+def _fact(fact_id: str, column: str) -> str:
+    return str(data.fact(fact_id)[column])
+
+
+def course_questions(topic: str | None = None) -> list[Question]:
+    """The course's question bank, optionally for one of ``TOPICS``.
+
+    Dates and numbers in the answers are read from ``data/``; every question
+    cites the rows that source its answer.
+    """
+    if topic is not None and topic not in TOPICS:
+        close = difflib.get_close_matches(topic, TOPICS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"no quiz topic {topic!r}{hint} (topics: {', '.join(TOPICS)})")
+    questions = _visit() + _actors() + _border() + _militancy()
+    questions += _regional() + _next() + _news()
+    return [q for q in questions if topic is None or q.topic == topic]
+
+
+def _visit() -> list[Question]:
+    topic = "the visit"
+    commanders = "Mohammad Bagheri and Hossein Salami"
+    return [
+        date_question(
+            "E033",
+            "On which day did ISPR announce the 'intelligence sharing' pledge, at the end "
+            "of Munir's visit?",
+            ["E030", "E031", "E034"],
+            topic,
+        ),
+        _mixed(
+            "Which two Iranian military commanders did Munir meet on 15 July 2023?",
+            (
+                commanders,
+                "Ebrahim Raisi and Hossein Amir-Abdollahian",
+                "Abdolrahim Mousavi and Ali Shamkhani",
+                "Majid Mirahmadi and Hassan Kazemi Qomi",
+            ),
+            commanders,
+            {
+                commanders: "Bagheri (Chief of General Staff) on Saturday morning, and IRGC "
+                "chief Salami the same day.",
+                "Ebrahim Raisi and Hossein Amir-Abdollahian": "He met the president and the "
+                "foreign minister, who are not military commanders, on Sunday 16 July (F011).",
+                "Abdolrahim Mousavi and Ali Shamkhani": "Mehr says Mousavi received him on "
+                "arrival (F008); Shamkhani led Iran's side in the Saudi talks (F052).",
+                "Majid Mirahmadi and Hassan Kazemi Qomi": "Both held security talks in "
+                "Islamabad, in June 2023 (F146) and January 2024 (F353), not in Tehran.",
+            },
+            ("F005", "F009"),
+            topic,
+        ),
+    ]
+
+
+def _actors() -> list[Question]:
+    topic = "the actors"
+    killed = "Bagheri and Salami"
+    return [
+        _mixed(
+            "Whose statement first used the words 'intelligence sharing'?",
+            ("ISPR", "IRNA", "PTI", "London Post"),
+            "ISPR",
+            {
+                "ISPR": "The Pakistani military's media wing said so at the end of the visit.",
+                "IRNA": "Iran's agency reported Raisi's lines on border markets and energy "
+                "(F018), not this pledge.",
+                "PTI": "The Indian wire agency relayed the army's statement (F021); the words "
+                "were ISPR's.",
+                "London Post": "It hosts the article we study (F143), which repeats the words "
+                "without saying whose they are.",
+            },
+            ("F015",),
+            topic,
+        ),
+        _mixed(
+            "Which Iranian officials whom Munir met in July 2023 were killed in Israeli "
+            "strikes on 13 June 2025?",
+            (killed, "Raisi and Amir-Abdollahian", "Abdolrahim Mousavi", "None of them"),
+            killed,
+            {
+                killed: "Iranian state TV reported Bagheri's death (F044); Salami was killed "
+                "in the same strikes (F048).",
+                "Raisi and Amir-Abdollahian": "They died earlier, in a helicopter crash on "
+                f"{data.format_date(_fact('F040', 'date'))} (F040).",
+                "Abdolrahim Mousavi": "He survived and was named Bagheri's successor (F046).",
+                "None of them": "Two of them were killed that day (F044, F048).",
+            },
+            ("F044", "F048"),
+            topic,
+        ),
+    ]
+
+
+def _border() -> list[Question]:
+    topic = "the border"
+    low, high = border_length_range()
+    answer = f"Sources disagree: from {low:,} to about {high:,} km"
+    crossing = data.load_events().set_index("id").at["E018", "date"]
+    return [
+        _mixed(
+            "How long is the Iran-Pakistan border?",
+            ("909 km", "959 km", "700 km", answer),
+            answer,
+            {
+                "909 km": "That is one source's figure (F082); others give 959 km (F083), "
+                "800 km (F086) and about 1,000 km (F087).",
+                "959 km": "That is Mehr's figure (F083); other sources give 909 km (F082) "
+                "and 912 km (F084).",
+                "700 km": "That is the length of the wall Iran planned from Taftan to Mand, "
+                "not of the border (F096).",
+                answer: "No single figure is agreed, so give the range and who says what.",
+            },
+            ("F082", "F083", "F084", "F085", "F086", "F087"),
+            topic,
+        ),
+        _mixed(
+            f"Which crossing opened on {data.format_date(crossing)} as the second official "
+            "crossing?",
+            ("Gabd-Rimdan", "Taftan-Mirjaveh", "Mand-Pishin", "Kuhak-Chadgi"),
+            "Gabd-Rimdan",
+            {
+                "Gabd-Rimdan": "It lies about 70 km from Gwadar and 120 km from Chabahar (F091).",
+                "Taftan-Mirjaveh": "That is the first and main crossing (F092).",
+                "Mand-Pishin": "A border market opened there on 18 May 2023 (F062).",
+                "Kuhak-Chadgi": "It was named for one of the first border markets (F065).",
+            },
+            ("F090", "E018"),
+            topic,
+        ),
+    ]
+
+
+def _militancy() -> list[Question]:
+    topic = "militancy and the January 2024 crisis"
+    target = "BLA and BLF hideouts in Sistan and Baluchestan"
+    liaison = "Military liaison officers in each other's country"
+    return [
+        date_question(
+            "E036",
+            "When did Iran strike what it called Jaish al-Adl bases in Panjgur, Balochistan?",
+            ["E035", "E038", "E042"],
+            topic,
+        ),
+        _mixed(
+            "What did Pakistan's strikes of 18 January 2024 target, according to ISPR?",
+            (
+                target,
+                "Jaish al-Adl bases in Panjgur",
+                "TTP camps in Afghanistan",
+                "IRGC bases in Zahedan",
+            ),
+            target,
+            {
+                target: "ISPR named the BLA and BLF; IRNA said 9 people were killed (F115).",
+                "Jaish al-Adl bases in Panjgur": "That is what Iran said it hit two days "
+                "earlier, inside Pakistan (F109).",
+                "TTP camps in Afghanistan": "Pakistan accuses Kabul of sheltering the TTP "
+                "(F352), but the January strikes were in Iran.",
+                "IRGC bases in Zahedan": "Pakistan said it struck militants, not Iranian "
+                "forces (F114).",
+            },
+            ("F114",),
+            topic,
+        ),
+        _mixed(
+            "After the crisis, what did Munir and Amir-Abdollahian agree on 29 January 2024?",
+            (
+                liaison,
+                "A joint border rapid reaction force",
+                "A wall along the whole border",
+                "Closing every crossing",
+            ),
+            liaison,
+            {
+                liaison: "A first concrete mechanism after the July 2023 pledge.",
+                "A joint border rapid reaction force": "That was announced in April 2019, by "
+                "Imran Khan and Rouhani (F102).",
+                "A wall along the whole border": "Iran began its own wall in 2007 (F096); it "
+                "was not agreed in 2024.",
+                "Closing every crossing": "Balochistan closed crossings in June 2025, during "
+                "the Israel-Iran war (F126), not in January 2024.",
+            },
+            ("F120",),
+            topic,
+        ),
+    ]
+
+
+def _regional() -> list[Question]:
+    topic = "regional dynamics"
+    deal = f"Beijing, {data.format_date(_fact('F051', 'date'))}"
+    reasons = "Pakistan does not record goods that cross without banking channels, such as rice"
+    low, high = shia_share_range()
+    shia = f"No census asks; estimates run from {low:g}% to {high:g}%, so give a range"
+    return [
+        _mixed(
+            "Where and when was the China-brokered Saudi-Iran deal announced?",
+            (deal, f"Beijing, {data.format_date(_fact('F054', 'date'))}", "Riyadh, 17 Sep 2025"),
+            deal,
+            {
+                deal: "Talks ran from 6 to 10 March; embassies were to reopen within two months.",
+                f"Beijing, {data.format_date(_fact('F054', 'date'))}": "That is when the two "
+                "foreign ministers met in Beijing, after the deal (F054).",
+                "Riyadh, 17 Sep 2025": "That is the Pakistan-Saudi defence pact (F132).",
+            },
+            ("F051",),
+            topic,
+        ),
+        _mixed(
+            "Iran's statistics record far more Pakistan-Iran trade than Pakistan's. Why?",
+            (
+                reasons,
+                "Iran counts oil and Pakistan does not",
+                "Pakistan's figures include smuggling",
+                "Both use the same statistics; the gap is a typo",
+            ),
+            reasons,
+            {
+                reasons: "Pakistan recorded zero exports to Iran in FY2021-23 (F076) while "
+                "Iran's customs counted about $700m of rice via Zahedan (F361).",
+                "Iran counts oil and Pakistan does not": "Iran's $2.3bn is non-oil trade (F072).",
+                "Pakistan's figures include smuggling": "The reverse: informal trade goes "
+                "unrecorded (F363).",
+                "Both use the same statistics; the gap is a typo": "Each country's customs "
+                "counts separately, over different years (F364, F072, F076).",
+            },
+            ("F076", "F361", "F363"),
+            topic,
+        ),
+        _mixed(
+            "What share of Pakistanis are Shia?",
+            ("10-15%", "20-25%", "6%", shia),
+            shia,
+            {
+                shia: "Pew notes almost no census asks Sunni or Shia affiliation (F056).",
+                "10-15%": "That is one estimate (Oxford Dictionary of Islam, Australia's DFAT: "
+                "of Muslims, F367); others differ.",
+                "20-25%": "That is a Shia community site's figure, a low-confidence source (F368).",
+                "6%": "That is a 2012 survey, reported second-hand (F059).",
+            },
+            ("F056", "F057", "F367"),
+            topic,
+        ),
+        _mixed(
+            "Which port is backed by India and linked to the INSTC corridor?",
+            ("Chabahar", "Gwadar", "Ormara"),
+            "Chabahar",
+            {
+                "Chabahar": "India signed a 10-year contract for its Shahid Beheshti terminal "
+                "in May 2024 (F357).",
+                "Gwadar": "Gwadar is Pakistan's port, part of China's CPEC (F370).",
+                "Ormara": "A Pakistani coastal town, in the course for the 2019 bus killings "
+                "(F101).",
+            },
+            ("F095", "F357"),
+            topic,
+        ),
+    ]
+
+
+def _next() -> list[Question]:
+    topic = "what happened next"
+    rank = "Field Marshal"
+    return [
+        date_question(
+            "E046",
+            "When were President Raisi and FM Amir-Abdollahian killed in a helicopter crash?",
+            ["E045", "E051", "E056"],
+            topic,
+        ),
+        _mixed(
+            f"What did Pakistan's cabinet promote Munir to on "
+            f"{data.format_date(_fact('F030', 'date'))}?",
+            (rank, "Chief of Defence Forces", "General"),
+            rank,
+            {
+                rank: "He is the second officer to hold the rank, after Ayub Khan (F031).",
+                "Chief of Defence Forces": "That post came later, approved on 4 Dec 2025 (F035).",
+                "General": "He was already a general as army chief (F028).",
+            },
+            ("F030",),
+            topic,
+        ),
+    ]
+
+
+def _news() -> list[Question]:
+    topic = "reading the news"
+    stitched = "It joins a PTI wire story to Iranian state-media copy"
+    return [
+        _mixed(
+            "The article spells the Iranian president both 'Raisi' and 'Raeisi'. Why?",
+            (stitched, "'Raeisi' is a typo", "They are two different people"),
+            stitched,
+            {
+                stitched: "PTI wrote 'Raisi' (F144); Iranian state media write 'Raeisi' "
+                "(F145, F041).",
+                "'Raeisi' is a typo": "It is the spelling Iranian state media use (F041).",
+                "They are two different people": "Both spellings name Ebrahim Raisi (F041).",
+            },
+            ("F144", "F145"),
+            topic,
+        ),
+        _mixed(
+            "The article is datelined TEHRAN. Where was the PTI report it follows datelined?",
+            ("Islamabad", "Tehran", "Quetta"),
+            "Islamabad",
+            {
+                "Islamabad": "The article changed the dateline when it copied the text.",
+                "Tehran": "That is the article's dateline, not PTI's (F144).",
+                "Quetta": "Munir stopped at Quetta garrison on his way (F024), but no report "
+                "in the course is datelined there.",
+            },
+            ("F021", "F144"),
+            topic,
+        ),
+        _mixed(
+            "Which of these sentences in the article is unattributed analysis, not a "
+            "reported statement?",
+            (
+                "Pakistan has the largest Shia population after Iran",
+                "Terrorism is a common threat",
+                "Iran wants to turn security borders into safe economic borders",
+            ),
+            "Pakistan has the largest Shia population after Iran",
+            {
+                "Pakistan has the largest Shia population after Iran": "PTI wrote it with no "
+                "source, and the article dropped PTI's hedge 'It is believed' (F061).",
+                "Terrorism is a common threat": "That is ISPR's statement (F014).",
+                "Iran wants to turn security borders into safe economic borders": "That is "
+                "Raisi, as reported by Mehr (F013).",
+            },
+            ("F061", "F144"),
+            topic,
+        ),
+    ]
+
+
+def cited_ids(question: Question) -> list[str]:
+    """Every row id a question mentions: its sources plus ids named in its feedback."""
+    found = list(question.sources)
+    for text in question.feedback.values():
+        found += _ID.findall(text)
+    return list(dict.fromkeys(found))
+
+
+def answer_key(questions: Sequence[Question]) -> pd.DataFrame:
+    """A table of questions, answers and source ids (for teachers and static pages)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "topic": [q.topic for q in questions],
+            "question": [q.prompt for q in questions],
+            "answer": [q.answer for q in questions],
+            "sources": [", ".join(q.sources) for q in questions],
+        }
+    )
+
+
+# --- the widget -------------------------------------------------------------------------------
+
+
+class Quiz:
+    """Questions shown as ipywidgets radio buttons, each with a Check button and feedback.
+
+    ``answer(index, choice)`` records a choice and returns its feedback
+    whether or not the widget is on screen; the Check button calls it with
+    the selected choice. ``score()`` counts right answers so far.
+    """
+
+    def __init__(self, questions: Sequence[Question], title: str = ""):
+        if not questions:
+            raise ValueError("a quiz needs at least one question")
+        self.questions = list(questions)
+        self.title = title
+        self.results: dict[int, tuple[str, bool]] = {}
+        self.radios: list[Any] = []
+        self.buttons: list[Any] = []
+        self.feedback: list[Any] = []
+        self.score_label: Any = None
+
+    def answer(self, index: int, choice: str) -> str:
+        """Record ``choice`` for question ``index`` (from 0) and return the feedback text."""
+        if not 0 <= index < len(self.questions):
+            raise IndexError(
+                f"no question {index}; this quiz has questions 0 to {len(self.questions) - 1}"
+            )
+        question = self.questions[index]
+        text = check(question, choice)
+        self.results[index] = (choice, choice == question.answer)
+        if self.feedback:
+            colour = "#006B4F" if choice == question.answer else "#A33B00"
+            self.feedback[index].value = f'<span style="color:{colour}">{to_html(text)}</span>'
+            self.score_label.value = self.score_text()
+        return text
+
+    def score(self) -> tuple[int, int]:
+        """``(right answers so far, number of questions)``."""
+        return sum(ok for _, ok in self.results.values()), len(self.questions)
+
+    def score_text(self) -> str:
+        right, total = self.score()
+        return f"Score: {right} of {total} right ({len(self.results)} answered)"
+
+    def _check_selected(self, index: int) -> str:
+        choice = self.radios[index].value
+        if choice is None:
+            self.feedback[index].value = "Choose an answer first."
+            return "Choose an answer first."
+        return self.answer(index, choice)
+
+    def widget(self) -> Any:
+        """Build (once) and return the ipywidgets box holding every question."""
+        import ipywidgets as w
+
+        if not self.radios:
+            for index, question in enumerate(self.questions):
+                radio = w.RadioButtons(
+                    options=list(question.choices),
+                    value=None,
+                    layout=w.Layout(width="max-content"),
+                )
+                button = w.Button(description="Check", button_style="info")
+                button.on_click(lambda _button, i=index: self._check_selected(i))
+                self.radios.append(radio)
+                self.buttons.append(button)
+                self.feedback.append(w.HTML(""))
+            self.score_label = w.HTML(self.score_text())
+        parts: list[Any] = [w.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
+        for index, question in enumerate(self.questions):
+            parts += [
+                w.HTML(f"<p><b>{index + 1}.</b> {html.escape(question.prompt)}</p>"),
+                self.radios[index],
+                w.HBox([self.buttons[index], self.feedback[index]]),
+            ]
+        return w.VBox([*parts, self.score_label])
+
+    def show(self) -> None:
+        """Display the quiz (with a kernel, the buttons give feedback)."""
+        from IPython.display import display
+
+        display(self.widget())

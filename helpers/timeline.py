@@ -1,0 +1,573 @@
+"""Filter the course timeline (``data/events.csv``) and draw it.
+
+Each event row names its actors as a ``; ``-separated list, some of them in
+``data/actors.csv`` (and so known under every spelling) and some not ("Pakistan
+Army", "unknown gunmen"). The filters here accept any spelling a learner
+types, resolve it with :func:`helpers.actors.resolve`, and fall back to the
+names exactly as the timeline writes them.
+
+An event's **side** says whose militancy problem it belongs to: the state an
+armed group it names fights (Jaish al-Adl fights Iran; the BLA, BLF and BRAS
+fight Pakistan), or, when it names no group, the country where it happened.
+
+>>> rows = filter_events(category="jan-2024-crisis", years=(2024, 2024))
+>>> sorted(set(rows["category"]))
+['jan-2024-crisis']
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from helpers import actors as actor_names
+from helpers.data import (
+    DATA_DIR,
+    format_date,
+    load_actors,
+    load_events,
+    load_places,
+    parse_date,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# The article's date: Sunday 16 July 2023, when ISPR announced the pledge (fact F014).
+ARTICLE_DATE = "2023-07-16"
+SIDES = ("Iran", "Pakistan")
+ANY_GROUP = "any group"
+BOTH_SIDES = "both sides"
+ALL_CATEGORIES = "all categories"
+# The state each armed group in data/actors.csv fights (its role_july_2023 column).
+# tests/test_timeline.py fails if actors.csv gains an armed group missing here.
+GROUP_SIDES: dict[str, str] = {
+    "Jaish al-Adl": "Iran",
+    "Jundallah": "Iran",
+    "Balochistan Liberation Army": "Pakistan",
+    "Balochistan Liberation Front": "Pakistan",
+    "Baloch Raaji Aajoi Sangar": "Pakistan",
+    "Tehreek-e-Taliban Pakistan": "Pakistan",
+}
+# The categories notebook 04 treats as "militancy on the border".
+MILITANCY_CATEGORIES = ("militancy", "jan-2024-crisis")
+OTHER_COLOUR = "#999999"
+# The categories that keep their own colour in timeline figures (at most 8).
+KEY_CATEGORIES = (
+    "2025-events",
+    "border",
+    "diplomacy",
+    "jan-2024-crisis",
+    "militancy",
+    "people",
+    "security",
+    "visit",
+)
+
+
+# --- checking what a learner asks for ---------------------------------------------------
+
+
+def categories(events: pd.DataFrame | None = None) -> list[str]:
+    """The timeline's categories, sorted (``events`` defaults to ``data/events.csv``)."""
+    frame = load_events() if events is None else events
+    return sorted(frame["category"].unique())
+
+
+def check_category(category: str, events: pd.DataFrame | None = None) -> str:
+    """Return ``category`` if the timeline uses it; otherwise raise a ValueError that suggests one.
+
+    >>> check_category("militancy")
+    'militancy'
+    """
+    known = categories(events)
+    if category in known:
+        return category
+    text = str(category).strip().lower()
+    close = difflib.get_close_matches(text, known, n=3, cutoff=0.5)
+    close += [k for k in known if text and (text in k or k in text) and k not in close]
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise ValueError(f"no category {category!r}{hint} (categories: {', '.join(known)})")
+
+
+def check_years(years: tuple[int, int]) -> tuple[int, int]:
+    """Return ``(start, end)`` as ints for a valid inclusive year range, else raise ValueError."""
+    try:
+        start, end = (int(y) for y in years)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"years must be a pair (start, end) such as (2019, 2025); got {years!r}"
+        ) from None
+    if start > end:
+        raise ValueError(f"years must run forwards: got start {start} after end {end}")
+    return start, end
+
+
+def check_side(side: str) -> str:
+    """Return ``side`` if it is ``"Iran"`` or ``"Pakistan"``, else raise ValueError."""
+    if side not in SIDES:
+        raise ValueError(f"no side {side!r}; choose one of {', '.join(SIDES)}")
+    return side
+
+
+def check_group(group: str) -> str:
+    """The canonical name of an armed group, from any spelling (``"BLA"``).
+
+    Raises UnknownActorError for an unknown name and ValueError for an actor
+    that is not an armed group.
+    """
+    name = actor_names.resolve(group)
+    if name not in GROUP_SIDES:
+        raise ValueError(
+            f"{group!r} ({name}) is not an armed group; choose one of {', '.join(GROUP_SIDES)}"
+        )
+    return name
+
+
+# --- who and where each event names ------------------------------------------------------
+
+
+def _stamp(*filenames: str) -> tuple[int, ...]:
+    """Modification times of data files, so caches notice when a file changes."""
+    return tuple((DATA_DIR / f).stat().st_mtime_ns for f in filenames)
+
+
+@functools.lru_cache(maxsize=2)
+def _spelling_index(stamp: tuple[int, ...]) -> dict[str, str]:
+    """Every spelling in actors.csv, normalised, mapped to the canonical name."""
+    index: dict[str, str] = {}
+    for row in load_actors().itertuples():
+        for spelling in [row.name, *row.aliases.split(";")]:
+            if spelling.strip():
+                index.setdefault(actor_names.normalise(spelling), row.name)
+    return index
+
+
+def split_actors(text: str) -> list[str]:
+    """The names in an events.csv ``actors`` cell, canonical where actors.csv knows them.
+
+    >>> split_actors("BLA; Pakistan Army")
+    ['Balochistan Liberation Army', 'Pakistan Army']
+    """
+    index = _spelling_index(_stamp("actors.csv"))
+    names = []
+    for part in str(text).split(";"):
+        name = part.strip()
+        if name:
+            names.append(index.get(actor_names.normalise(name), name))
+    return list(dict.fromkeys(names))
+
+
+def event_actors(row: Mapping[str, Any]) -> list[str]:
+    """Everyone an event names: its ``actors`` cell plus known actors its text mentions."""
+    named = split_actors(row["actors"])
+    mentioned = list(actor_names.mentions(str(row["event"])))
+    return list(dict.fromkeys(named + mentioned))
+
+
+@functools.lru_cache(maxsize=2)
+def _place_index(stamp: tuple[int, ...]) -> dict[str, str]:
+    """Map place words in places.csv (names, provinces, districts) to their country."""
+    index: dict[str, str] = {country: country for country in SIDES}
+    for row in load_places().itertuples():
+        index[row.name] = row.country
+        province = re.sub(r"\s*\(.*\)", "", row.province or "").strip()
+        if province:
+            index.setdefault(province, row.country)
+        for text in (row.province or "", row.kind or ""):
+            for district in re.findall(r"\((\w[\w\s-]*?) district\)", text):
+                index.setdefault(district, row.country)
+    return index
+
+
+def place_country(place: str) -> str | None:
+    """The country of the first place in ``place`` that places.csv knows, or None.
+
+    >>> place_country("Khash-Zahedan road"), place_country("near Varzaqan")
+    ('Iran', None)
+    """
+    best: tuple[int, int, str] | None = None
+    for name, country in _place_index(_stamp("places.csv")).items():
+        match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", str(place), re.IGNORECASE)
+        if match:
+            key = (match.start(), -len(name), country)
+            best = key if best is None or key < best else best
+    return best[2] if best else None
+
+
+def place_countries(place: str) -> list[str]:
+    """The country of each ``; ``-separated place in an events.csv ``place`` cell (known ones).
+
+    >>> place_countries("Tehran; Islamabad; near Varzaqan")
+    ['Iran', 'Pakistan']
+    """
+    found = [place_country(part) for part in str(place).split(";")]
+    return [country for country in found if country]
+
+
+def event_side(groups: Iterable[str], place: str) -> str:
+    """``"Iran"``, ``"Pakistan"``, ``"both"`` or ``"unclear"`` for an event.
+
+    The side of the armed groups it names; with no group, the country where it
+    happened (if that is Iran or Pakistan).
+    """
+    sides = {GROUP_SIDES[g] for g in groups if g in GROUP_SIDES}
+    if not sides:
+        sides = {c for c in place_countries(place) if c in SIDES}
+    if len(sides) == 2:
+        return "both"
+    return sides.pop() if sides else "unclear"
+
+
+def with_details(events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The timeline with columns added: ``names`` (list), ``groups`` (list), ``side``, ``year``.
+
+    ``events`` defaults to ``data/events.csv`` (worked out once per change of
+    the data files, then copied).
+    """
+    if events is None:
+        return _default_details(_stamp("events.csv", "actors.csv", "places.csv")).copy()
+    return _add_details(events.copy())
+
+
+@functools.lru_cache(maxsize=2)
+def _default_details(stamp: tuple[int, ...]) -> pd.DataFrame:
+    return _add_details(load_events())
+
+
+def _add_details(frame: pd.DataFrame) -> pd.DataFrame:
+    records = frame.to_dict("records")
+    frame["names"] = [event_actors(r) for r in records]
+    frame["groups"] = [[n for n in names if n in GROUP_SIDES] for names in frame["names"]]
+    frame["side"] = [
+        event_side(groups, place)
+        for groups, place in zip(frame["groups"], frame["place"], strict=True)
+    ]
+    frame["year"] = frame["when"].dt.year
+    return frame
+
+
+# --- filtering ---------------------------------------------------------------------------
+
+
+def _actor_key(actor: str, frame: pd.DataFrame) -> str:
+    """Resolve a learner's spelling to a name used in ``frame['names']``."""
+    try:
+        return actor_names.resolve(actor)
+    except KeyError as error:
+        written = sorted({n for names in frame["names"] for n in names})
+        by_key = {actor_names.normalise(n): n for n in written}
+        key = actor_names.normalise(actor)
+        if key in by_key:
+            return by_key[key]
+        close = difflib.get_close_matches(key, list(by_key), n=3, cutoff=0.6)
+        if close:
+            hint = " or ".join(repr(by_key[c]) for c in close)
+            raise actor_names.UnknownActorError(
+                f"no actor {actor!r} in actors.csv or the timeline; did you mean {hint}?"
+            ) from None
+        raise error
+
+
+def filter_events(
+    events: pd.DataFrame | None = None,
+    *,
+    category: str | Iterable[str] | None = None,
+    actor: str | None = None,
+    years: tuple[int, int] | None = None,
+    side: str | None = None,
+    group: str | None = None,
+) -> pd.DataFrame:
+    """Timeline rows matching every filter given, in date order, with :func:`with_details` columns.
+
+    ``category``: one category or several; ``actor``: any spelling of anyone
+    the event names; ``years``: inclusive ``(start, end)``; ``side``:
+    ``"Iran"`` or ``"Pakistan"`` (events on both sides count for each);
+    ``group``: any spelling of an armed group. Bad values raise errors that
+    say what would work.
+    """
+    frame = with_details(events)
+    keep = frame["id"].notna()
+    if category is not None:
+        wanted = [category] if isinstance(category, str) else list(category)
+        wanted = [check_category(c, frame) for c in wanted]
+        keep &= frame["category"].isin(wanted)
+    if actor is not None:
+        key = _actor_key(actor, frame)
+        keep &= frame["names"].map(lambda names: key in names)
+    if years is not None:
+        start, end = check_years(years)
+        keep &= frame["year"].between(start, end)
+    if side is not None:
+        check_side(side)
+        keep &= frame["side"].isin([side, "both"])
+    if group is not None:
+        name = check_group(group)
+        keep &= frame["groups"].map(lambda groups: name in groups)
+    return frame[keep].sort_values(["when", "id"], kind="stable").reset_index(drop=True)
+
+
+def last_day(date: str) -> str:
+    """The last day an ISO date that may be partial can mean (ISO), for "as of" comparisons.
+
+    >>> last_day("2023-07"), last_day("2024"), last_day("2024-02"), last_day("2023-07-16")
+    ('2023-07-31', '2024-12-31', '2024-02-29', '2023-07-16')
+    """
+    import calendar
+
+    when, precision = parse_date(date)
+    if precision == "year":
+        return f"{when.year}-12-31"
+    if precision == "month":
+        days = calendar.monthrange(when.year, when.month)[1]
+        return f"{when.year}-{when.month:02d}-{days:02d}"
+    return when.isoformat()
+
+
+def as_of(date: str, events: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The events a reader could know on ``date``: those surely on or before it.
+
+    An event dated only by month or year counts only if the whole month or
+    year is over by ``date`` (``2023-07`` is not known "as of" 16 July 2023).
+    """
+    frame = with_details(events)
+    cutoff = parse_date(date)[0].isoformat()
+    known = [last_day(d) <= cutoff for d in frame["date"]]
+    return frame[known].sort_values(["when", "id"], kind="stable").reset_index(drop=True)
+
+
+def as_table(events: pd.DataFrame) -> pd.DataFrame:
+    """Filtered events as a readable table: date, event, place, groups, side and source site."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "Date": [format_date(d) for d in events["date"]],
+            "Event": list(events["event"]),
+            "Place": list(events["place"]),
+            "Armed groups": [", ".join(g) for g in events["groups"]],
+            "Side": list(events["side"]),
+            "Source": [source_site(u) for u in events["source_url"]],
+        },
+        index=pd.Index(events["id"], name="id"),
+    )
+
+
+def source_site(url: str) -> str:
+    """The web site a source address points to, without ``www.``.
+
+    >>> source_site("https://www.dawn.com/news/1765076/x")
+    'dawn.com'
+    """
+    host = re.sub(r"^https?://", "", url).split("/")[0].split(":")[0]
+    return host.removeprefix("www.")
+
+
+# --- drawing -----------------------------------------------------------------------------
+
+
+def category_colours(names: Iterable[str]) -> dict[str, str]:
+    """A colour for each category in ``names``: the same colour in every figure of the course.
+
+    The course's eight main categories (``KEY_CATEGORIES``) get the eight
+    colour-blind-safe colours from ``plotting.colours_for``; any other
+    category is grey.
+    """
+    from helpers.plotting import colours_for
+
+    colours = colours_for(KEY_CATEGORIES)
+    return {name: colours.get(name, OTHER_COLOUR) for name in dict.fromkeys(names)}
+
+
+def draw_timeline(
+    events: pd.DataFrame,
+    *,
+    lanes: str = "category",
+    labels: Mapping[str, str] | None = None,
+    mark: str | None = ARTICLE_DATE,
+    ax: Axes | None = None,
+) -> tuple[Figure, Axes]:
+    """Draw events as markers on a date axis, one row (lane) per ``lanes`` value.
+
+    ``events`` comes from :func:`filter_events`. Markers are coloured by
+    category; filled markers have an exact day, hollow ones only a month or
+    year. ``labels`` maps event ids to short captions; ``mark`` draws a line
+    at a date (the article's, by default). Returns ``(fig, ax)`` for
+    ``plotting.show``.
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    from helpers import plotting
+
+    if lanes not in ("category", "side"):
+        raise ValueError(f"lanes must be 'category' or 'side', not {lanes!r}")
+    if ax is None:
+        fig, ax = plotting.figure(figsize=(11, 6))
+    else:
+        fig = ax.figure
+    order = sorted(events[lanes].unique(), reverse=True)
+    lane_of = {name: i for i, name in enumerate(order)}
+    colours = category_colours(events["category"])
+    y = events[lanes].map(lane_of)
+    exact = events["date_precision"] == "day"
+    colour = events["category"].map(colours)
+    ax.scatter(
+        events["when"][exact],
+        y[exact],
+        s=150,
+        c=list(colour[exact]),
+        edgecolors="#333333",
+        linewidths=0.8,
+        zorder=3,
+    )
+    ax.scatter(
+        events["when"][~exact],
+        y[~exact],
+        s=150,
+        c="white",
+        edgecolors=list(colour[~exact]),
+        linewidths=2.5,
+        zorder=3,
+    )
+    ax.set_yticks(range(len(order)), order)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    ax.set_ylim(-0.7, len(order) - 0.3)
+    ax.grid(axis="y", color="#dddddd", zorder=0)
+    if mark:
+        _mark_date(ax, mark)
+    for n, (event_id, text) in enumerate((labels or {}).items()):
+        row = events[events["id"] == event_id]
+        if row.empty:
+            raise KeyError(f"label for {event_id!r}, which is not among the events drawn")
+        ax.annotate(
+            text,
+            (row["when"].iloc[0], lane_of[row[lanes].iloc[0]]),
+            xytext=(0, 16 if n % 2 == 0 else -24),
+            textcoords="offset points",
+            ha="center",
+            fontsize=12,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+            zorder=4,
+        )
+
+    def key(colour: str, name: str) -> Line2D:
+        return Line2D([], [], ls="", marker="o", ms=10, mfc=colour, mec=colour, label=name)
+
+    handles = [key(c, name) for name, c in sorted(colours.items()) if c != OTHER_COLOUR]
+    others = sorted(name for name, c in colours.items() if c == OTHER_COLOUR)
+    if others:
+        handles.append(key(OTHER_COLOUR, ", ".join(others) if len(others) <= 2 else "other"))
+    handles.append(key("white", "month or year only"))
+    handles[-1].set_markeredgecolor("#444444")
+    ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig, ax
+
+
+def _mark_date(ax: Axes, date: str) -> None:
+    import pandas as pd
+
+    when = pd.Timestamp(date)
+    ax.axvline(when, color="#000000", linestyle="--", linewidth=1.5, zorder=2)
+    ax.annotate(
+        f"the article, {format_date(date)}",
+        (when, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=12,
+        fontweight="bold",
+    )
+
+
+def describe(events: pd.DataFrame, lanes: str = "category") -> str:
+    """Alt text for a timeline of ``events``: how many, when, and how many per lane."""
+    if events.empty:
+        return "An empty timeline: no events match these filters."
+    counts = events[lanes].value_counts()
+    parts = ", ".join(f"{n} {name}" for name, n in counts.items())
+    first, last = events["when"].min().year, events["when"].max().year
+    return (
+        f"Timeline of {len(events)} events from {first} to {last}, one row per {lanes}: "
+        f"{parts}. A dashed line marks the article's date, {format_date(ARTICLE_DATE)}; "
+        f"{int((events['when'] > ARTICLE_DATE).sum())} events come after it."
+    )
+
+
+# --- explorer callbacks --------------------------------------------------------------------
+
+
+def militancy_controls() -> dict[str, Any]:
+    """Controls for the militancy explorer: armed group, side and a year range."""
+    rows = filter_events(category=MILITANCY_CATEGORIES)
+    groups = [g for g in GROUP_SIDES if any(g in gs for gs in rows["groups"])]
+    return {
+        "group": [ANY_GROUP, *groups],
+        "side": [BOTH_SIDES, *SIDES],
+        "years": (int(rows["year"].min()), int(rows["year"].max())),
+    }
+
+
+def explore_militancy(
+    group: str = ANY_GROUP, side: str = BOTH_SIDES, years: tuple[int, int] = (2019, 2025)
+) -> pd.DataFrame | str:
+    """Explorer callback: militancy and January 2024 events for a group, side and year range.
+
+    Returns a table (see :func:`as_table`) or, when nothing matches, a
+    sentence saying so.
+    """
+    rows = filter_events(
+        category=MILITANCY_CATEGORIES,
+        years=years,
+        side=None if side == BOTH_SIDES else side,
+        group=None if group == ANY_GROUP else group,
+    )
+    if rows.empty:
+        start, end = check_years(years)
+        return f"No recorded events for {group} on {side}, {start}–{end}."
+    return as_table(rows)
+
+
+def timeline_controls() -> dict[str, Any]:
+    """Controls for the whole-timeline explorer: a category and a year range."""
+    events = load_events()
+    return {
+        "category": [ALL_CATEGORIES, *categories(events)],
+        "years": (int(events["when"].dt.year.min()), int(events["when"].dt.year.max())),
+    }
+
+
+def explore_timeline(
+    category: str = ALL_CATEGORIES, years: tuple[int, int] = (1947, 2025)
+) -> tuple[bytes, str] | str:
+    """Explorer callback: the timeline figure for one category (or all) and a year range.
+
+    Returns ``(png bytes, alt text)``, which ``widgets.Explorer`` shows as an
+    image, or a sentence when no event matches.
+    """
+    from helpers import plotting
+
+    rows = filter_events(category=None if category == ALL_CATEGORIES else category, years=years)
+    start, end = check_years(years)
+    if rows.empty:
+        return f"No recorded events in {category}, {start}–{end}."
+    fig, _ = draw_timeline(rows, mark=ARTICLE_DATE if start <= 2023 <= end else None)
+    alt = describe(rows)
+    png = plotting.render(
+        fig,
+        title=f"The timeline, {start}–{end}: {category}",
+        xlabel="Date",
+        ylabel="Category",
+        source="data/events.csv (each row cites its own source)",
+        alt=alt,
+    )
+    return png, alt
