@@ -156,16 +156,20 @@ def names(kind: str | None = None) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _mention_pattern() -> re.Pattern[str]:
+def _spellings() -> dict[str, str]:
+    """Every spelling as written in the data, mapped to its canonical name."""
     spellings: dict[str, str] = {}
     for row in load_actors().itertuples():
         for spelling in [row.name, *row.aliases.split(";")]:
-            spelling = spelling.strip()
-            if len(spelling) >= 3:
-                spellings[spelling] = row.name
-    ordered = sorted(
-        spellings, key=len, reverse=True
-    )  # longest first: "Ebrahim Raisi" before "Raisi"
+            if spelling.strip():
+                spellings[spelling.strip()] = row.name
+    return spellings
+
+
+@functools.lru_cache(maxsize=1)
+def _mention_pattern() -> re.Pattern[str]:
+    # Longest first, so "Ebrahim Raisi" matches before "Raisi" can.
+    ordered = sorted((s for s in _spellings() if len(s) >= 3), key=len, reverse=True)
     pattern = "|".join(re.escape(s) for s in ordered)
     return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
 
@@ -179,10 +183,7 @@ def mentions(text: str) -> dict[str, int]:
     >>> mentions("Raeisi met Munir. Ebrahim Raisi said so.")
     {'Ebrahim Raisi': 2, 'Asim Munir': 1}
     """
-    spelled = {}
-    for row in load_actors().itertuples():
-        for spelling in [row.name, *row.aliases.split(";")]:
-            spelled[spelling.strip()] = row.name
+    spelled = _spellings()
     counts: dict[str, int] = {}
     for match in _mention_pattern().finditer(text):
         canonical = spelled[match.group(0)]

@@ -154,8 +154,8 @@ DATASETS: dict[str, Dataset] = {
             Column("period_start", "date", required=False),
             Column("period_end", "date", required=False),
             Column("period_group", required=False),
-            Column("low"),
-            Column("high", required=False),
+            Column("low", "number"),
+            Column("high", "number", required=False),
             Column("unit"),
             Column("fact_id", required=False),
             Column("source_url", "url"),
@@ -245,6 +245,11 @@ def _check_value(column: Column, value: str) -> str | None:
         return f"has {value!r}; use lowercase words joined by hyphens"
     elif column.check == "choice" and value not in column.choices:
         return f"has {value!r}; allowed: {', '.join(column.choices)}"
+    elif column.check == "number":
+        try:
+            float(value)
+        except ValueError:
+            return f"has {value!r}, which is not a number"
     elif column.check in ("lat", "lon", "int"):
         try:
             number = int(value) if column.check == "int" else float(value)
@@ -335,7 +340,7 @@ def _load_cached(name: str, path: Path, mtime_ns: int) -> pd.DataFrame:
     rows = read_rows(dataset, path)
     frame = pd.DataFrame(rows, columns=[column.name for column in dataset.columns])
     for column in dataset.columns:
-        if column.check in ("lat", "lon"):
+        if column.check in ("lat", "lon", "number"):
             frame[column.name] = pd.to_numeric(frame[column.name].replace("", None))
         elif column.check == "int" and column.required:
             frame[column.name] = frame[column.name].astype(int)
@@ -399,21 +404,8 @@ def load_estimates(path: str | Path | None = None) -> pd.DataFrame:
     only a lower bound ("over $2 billion"). A value that is not a number, or a
     ``low`` above its ``high``, raises DataError naming the file and line.
     """
-    import pandas as pd
-
     frame = load("estimates", path)
     where = display_path(Path(path) if path is not None else DATA_DIR / "estimates.csv")
-    for column in ("low", "high"):
-        text = frame[column].astype(str)
-        numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
-        bad = (text != "") & numbers.isna()
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            raise DataError(
-                f"{where}, line {row + 2}: column '{column}' has {text.iloc[row]!r}, "
-                "which is not a number"
-            )
-        frame[column] = numbers.astype(float)
     backwards = (frame["high"] < frame["low"]).to_numpy()
     if backwards.any():
         row = int(backwards.argmax())
