@@ -1,18 +1,20 @@
 # The course's commands. `make course` builds, `make test` tests; both set up
-# .venv on first use from the pinned versions in requirements.lock.
+# .venv on first use from the pinned versions in requirements.lock, and
+# node_modules/ (reveal.js for the slides) from package-lock.json with `npm ci`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 JOBS   ?=
 
-.PHONY: course test lab lint lock bench clean help
+.PHONY: setup course test lab lint lock bench clean help
 
 help:
 	@echo "make course   execute every notebook and export the course into build/"
 	@echo "make test     lint, unit tests and every notebook executed headlessly"
 	@echo "make lab      open JupyterLab at notebooks/"
-	@echo "make bench    time the build (writes docs/performance.md figures to stdout)"
+	@echo "make bench    time the build against plain nbconvert (figures for docs/performance.md)"
 	@echo "make lock     regenerate requirements.lock from pyproject.toml"
 	@echo "make clean    remove build/ and caches (keeps .venv)"
 
@@ -22,12 +24,21 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-course: $(STAMP)
+# reveal.js, at the exact version in package-lock.json; the build copies it
+# into build/slides/ so the decks need no network.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+setup: $(STAMP) $(NODE_STAMP)
+
+course: setup
 	$(BIN)/python -m helpers.build $(if $(JOBS),-j $(JOBS))
 
-test: $(STAMP)
+# --dist loadgroup keeps the tests that share a build on one worker.
+test: setup
 	$(BIN)/ruff check helpers tests notebooks
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks
@@ -35,7 +46,7 @@ lint: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP)
+bench: setup
 	$(BIN)/python tools/bench.py
 
 # Resolve the newest versions that satisfy pyproject.toml in a throwaway venv

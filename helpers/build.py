@@ -1,25 +1,45 @@
 """Build the course into ``build/``: ``python -m helpers.build [-j N]`` (or ``make course``).
 
 Each notebook is executed once, in its own kernel, in parallel, with the
-network blocked; every export reuses that execution. Results are cached by a
-hash of everything that can change them, so a rebuild with no change only
-copies files. The build is written to a temporary folder and swapped in at
-the end: a failed or interrupted build never destroys the last good one, and
-a notebook that fails keeps its previous pages (marked stale on the home
-page) while the others are rebuilt. Source notebooks are only read.
+network blocked; every export (the page, the slide deck, the student and
+instructor notebooks) reuses that execution. Results are cached by a hash of
+everything that can change them, so a rebuild with no change only checks
+hashes (and copies files if ``build/`` was touched). The build is written to
+a temporary folder and swapped in at the end: a failed or interrupted build
+never destroys the last good one, and a notebook that fails keeps its
+previous pages (marked stale on the home page) while the others are rebuilt.
+Source notebooks are only read.
+
+What ``build/`` holds::
+
+    index.html                          the course home page
+    html/NN-name.html                   the executed page (solutions folded)
+    slides/NN-name.slides.html          the reveal.js deck (speaker notes: press S)
+    slides/reveal.js/...                reveal.js itself, copied from node_modules
+    notebooks/student/NN-name.ipynb     solutions removed, no outputs
+    notebooks/instructor/NN-name.ipynb  complete and executed
+    notebooks/course-notebooks-student.zip, ...-instructor.zip
+
+Everything works offline: nothing is loaded from the network at view time.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import copy
 import hashlib
 import html
+import io
 import json
 import os
+import re
 import shutil
 import sys
 import time
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,11 +50,42 @@ from helpers.data import REPO_DIR, display_path
 BUILD_DIR = REPO_DIR / "build"
 CACHE_DIR = REPO_DIR / ".cache" / "build"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# reveal.js is installed by `npm ci` (package.json pins the version) and copied
+# into every build, so a deck needs no network.
+REVEAL_DIR = REPO_DIR / "node_modules" / "reveal.js"
+REVEAL_FILES = (
+    "LICENSE",
+    "package.json",
+    "dist/reveal.js",
+    "dist/reveal.css",
+    "dist/theme/white.css",
+    "dist/theme/fonts/source-sans-pro",
+    "plugin/notes/notes.js",
+)
+REVEAL_PREFIX = "reveal.js"  # where the decks find reveal.js, relative to slides/
 # Bump when the build's own output format changes, to invalidate the cache.
-BUILD_FORMAT = "1"
+BUILD_FORMAT = "2"
 # Inputs that can change a notebook's outputs besides the notebook itself.
 SHARED_INPUTS = ("helpers", "data", "seeds", "requirements.lock")
+MANIFEST = ".build-manifest.json"
 STUDENT_PROMPT = "# Your answer here: the solution is in the instructor edition.\n"
+STUDENT_MARKDOWN = "*Write your answer here; the solution is in the instructor edition.*"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: fixed, so zips repeat
+ZIP_README = """\
+The notebooks of the course "Pakistan, Iran and 'intelligence sharing' (July 2023)".
+
+{edition}
+
+Each notebook imports the course's `helpers` package and reads its `data/`
+folder, so run them from a copy of the course repository: put them in its
+`notebooks/` folder and run `make lab` there (it installs what is needed).
+"""
+EDITIONS = {
+    "student": "Student edition: exercise solutions removed, no outputs; run every cell yourself.",
+    "instructor": "Instructor edition: complete, with solutions, speaker notes and outputs.",
+}
 
 
 @dataclass
@@ -50,36 +101,166 @@ class Result:
     error: str = ""
 
 
-def input_hash(notebook: Path, repo: Path = REPO_DIR) -> str:
-    """A hash of the notebook and every shared input: equal hashes, equal outputs."""
+# ---------------------------------------------------------------- hashing
+
+
+def _files(path: Path) -> list[Path]:
+    files = sorted(path.rglob("*")) if path.is_dir() else [path]
+    return [f for f in files if f.is_file() and "__pycache__" not in f.parts]
+
+
+def shared_hash(repo: Path = REPO_DIR) -> str:
+    """A hash of the build format and every input the notebooks share (helpers, data...)."""
     digest = hashlib.sha256(BUILD_FORMAT.encode())
-    digest.update(notebook.read_bytes())
     for name in SHARED_INPUTS:
-        path = repo / name
-        files = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for file in files:
-            if file.is_file() and "__pycache__" not in file.parts:
-                digest.update(file.relative_to(repo).as_posix().encode())
-                digest.update(file.read_bytes())
+        for file in _files(repo / name):
+            digest.update(file.relative_to(repo).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def input_hash(notebook: Path, repo: Path = REPO_DIR, shared: str | None = None) -> str:
+    """A hash of the notebook and every shared input: equal hashes, equal outputs."""
+    digest = hashlib.sha256((shared or shared_hash(repo)).encode())
+    digest.update(notebook.read_bytes())
     return digest.hexdigest()[:20]
+
+
+# ---------------------------------------------------------------- notebook views
 
 
 def student_copy(nb: Any) -> Any:
     """A copy for students: solution cells replaced by a prompt, outputs cleared."""
-    import copy
-
     student = notebooks.strip_outputs(copy.deepcopy(nb))
     for cell in student.cells:
         if "solution" in cell.metadata.get("tags", []):
-            if cell.cell_type == "code":
-                cell.source = STUDENT_PROMPT
-            else:
-                cell.source = "*Write your answer here; the solution is in the instructor edition.*"
+            cell.source = STUDENT_PROMPT if cell.cell_type == "code" else STUDENT_MARKDOWN
             cell.metadata.get("jupyter", {}).pop("source_hidden", None)
     return student
 
 
-def export_html(nb: Any) -> str:
+def stable_widget_ids(nb: Any, salt: str) -> Any:
+    """Replace the random ids of ipywidgets models by ids derived from ``salt``.
+
+    The kernel gives every widget model a random uuid; the executed notebook
+    stores them in its widget state and in each widget's output. They are
+    renumbered in the order the kernel created the models (the order of the
+    stored state, then of the outputs), so two builds write the same bytes.
+    """
+    import nbformat
+
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    ids = list(state)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            model = output.get("data", {}).get(WIDGET_VIEW, {}).get("model_id")
+            if model and model not in ids:
+                ids.append(model)
+    if not ids:
+        return nb
+    mapping = {old: uuid.uuid5(uuid.NAMESPACE_URL, f"{salt}/{i}").hex for i, old in enumerate(ids)}
+    pattern = re.compile("|".join(re.escape(old) for old in mapping))
+    text = pattern.sub(lambda m: mapping[m.group(0)], json.dumps(nb))
+    return nbformat.from_dict(json.loads(text))
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
+
+
+def stable_reprs(nb: Any) -> Any:
+    """Drop memory addresses from plain-text reprs (``<Styler at 0x7f...>`` -> ``<Styler>``).
+
+    Python's default repr of an object names where it sits in memory, which
+    changes every run; a DataFrame styler's plain-text fallback is one. The
+    address means nothing to a reader, and without it two builds match.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = data.get("text/plain")
+            if isinstance(text, str) and _ADDRESS.search(text):
+                data["text/plain"] = _ADDRESS.sub(">", text)
+    return nb
+
+
+def _tags(cell: Any) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def _slide_type(cell: Any) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-") or "-"
+
+
+def page_view(nb: Any, title: str) -> Any:
+    """The notebook as a page shows it: no speaker notes, no widget state."""
+    page = copy.deepcopy(nb)
+    page.metadata.pop("widgets", None)
+    page.metadata["title"] = title
+    page.cells = [
+        c
+        for c in page.cells
+        if _slide_type(c) != "notes" and not {"instructor-note", "remove-cell"} & set(_tags(c))
+    ]
+    return page
+
+
+_RANK = {"slide": 2, "subslide": 1}
+
+
+def slide_view(nb: Any, title: str) -> Any:
+    """The notebook as its deck shows it.
+
+    Solutions, skipped and removed cells are left out (a slide or subslide
+    that one of them started is started by the next cell shown instead);
+    cells tagged ``instructor-note`` become speaker notes; widget state goes.
+    """
+    deck = copy.deepcopy(nb)
+    deck.metadata.pop("widgets", None)
+    deck.metadata["title"] = title
+    cells, carry = [], "-"
+    for cell in deck.cells:
+        kind = _slide_type(cell)
+        if {"solution", "remove-cell"} & set(_tags(cell)) or kind == "skip":
+            carry = max(carry, kind, key=lambda k: _RANK.get(k, 0))
+            continue
+        if "instructor-note" in _tags(cell) or kind == "notes":
+            cell.metadata.setdefault("slideshow", {})["slide_type"] = "notes"
+        else:
+            if _RANK.get(carry, 0) > _RANK.get(kind, 0):
+                cell.metadata.setdefault("slideshow", {})["slide_type"] = carry
+            carry = "-"
+        cells.append(cell)
+    deck.cells = cells
+    return deck
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _tag_remover() -> Any:
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    return TagRemovePreprocessor(
+        remove_cell_tags={"remove-cell"},
+        remove_input_tags={"hide-input"},
+        remove_all_outputs_tags={"remove-output"},
+    )
+
+
+def _counting_uuid4(salt: str) -> Callable[[], uuid.UUID]:
+    """A stand-in for the templates' ``uuid4()``: element ids that repeat build to build."""
+    counter = iter(range(1 << 30))
+    return lambda: uuid.uuid5(uuid.NAMESPACE_URL, f"{salt}/element/{next(counter)}")
+
+
+def _export(exporter: Any, nb: Any, salt: str) -> str:
+    exporter.register_preprocessor(_tag_remover(), enabled=True)
+    exporter.environment.globals["uuid4"] = _counting_uuid4(salt)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def export_html(nb: Any, title: str = "", name: str = "notebook") -> str:
     """The executed notebook as a self-contained HTML page (no network needed)."""
     from nbconvert import HTMLExporter
 
@@ -89,47 +270,127 @@ def export_html(nb: Any) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    exporter.register_preprocessor(_tag_remover(), enabled=True)
-    body, _ = exporter.from_notebook_node(nb)
-    return body
+    return _export(exporter, page_view(nb, title or name), name)
 
 
-def _tag_remover() -> Any:
-    from nbconvert.preprocessors import TagRemovePreprocessor
+def export_slides(nb: Any, title: str = "", name: str = "notebook") -> str:
+    """The executed notebook as a reveal.js deck that loads reveal.js from ``reveal.js/``."""
+    from nbconvert import SlidesExporter
 
-    return TagRemovePreprocessor(
-        remove_cell_tags={"remove-cell", "instructor-note"},
-        remove_input_tags={"hide-input"},
-        remove_all_outputs_tags={"remove-output"},
+    exporter = SlidesExporter(
+        template_name="course_slides",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        reveal_url_prefix=REVEAL_PREFIX,
+        reveal_theme="white",
+        reveal_transition="none",
+        reveal_number="c/t",
+        reveal_width="1280",
+        reveal_height="800",
     )
+    return _export(exporter, slide_view(nb, title or name), name)
+
+
+def reveal_assets(reveal_dir: Path = REVEAL_DIR) -> Iterator[tuple[str, Path]]:
+    """The reveal.js files a deck needs, as (path under ``slides/``, source file)."""
+    if not (reveal_dir / "dist" / "reveal.js").is_file():
+        raise SystemExit(
+            f"reveal.js is missing from {display_path(reveal_dir)}: run `npm ci` "
+            "(make course and make test run it for you)"
+        )
+    for name in REVEAL_FILES:
+        for file in _files(reveal_dir / name):
+            yield f"slides/{REVEAL_PREFIX}/{file.relative_to(reveal_dir).as_posix()}", file
+
+
+def reveal_version(reveal_dir: Path = REVEAL_DIR) -> str:
+    """The installed reveal.js version (from its package.json), or "" if it is missing."""
+    try:
+        return json.loads((reveal_dir / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return ""
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A zip of ``files`` (name -> content) that is the same bytes every time.
+
+    Entries are sorted and carry a fixed date and permissions, so the zip
+    depends only on the names and contents.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, whatever machine builds it
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def zip_name(edition: str) -> str:
+    """Where the zip of one edition (student or instructor) goes, under ``build/``."""
+    return f"notebooks/course-notebooks-{edition}.zip"
+
+
+def _edition_zips(staging: Path) -> dict[str, bytes]:
+    zips = {}
+    for edition, blurb in EDITIONS.items():
+        folder = staging / "notebooks" / edition
+        files = {f"{edition}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.ipynb"))}
+        if files:
+            files[f"{edition}/README.txt"] = ZIP_README.format(edition=blurb).encode()
+            zips[zip_name(edition)] = zip_bytes(files)
+    return zips
+
+
+# ---------------------------------------------------------------- one notebook
 
 
 def build_one(notebook: Path, timeout: int = 60) -> tuple[Result, dict[str, bytes]]:
-    """Execute one notebook and produce its files (paths relative to ``build/``)."""
-    import nbformat
+    """Execute one notebook and produce its files (paths relative to ``build/``).
 
+    Never raises: any failure (a cell error, a timeout, an unreadable
+    notebook, an export error) comes back as a Result with status "failed".
+    """
     name = notebook.stem
-    nb = notebooks.read(notebook)
-    info = notebooks.outline(nb, name)
-    result = Result(name, "built", 0.0, info.title, info.minutes, tuple(info.objectives))
+    result = Result(name, "failed", 0.0, name)
     try:
+        import nbformat
+
+        nb = notebooks.read(notebook)
+        info = notebooks.outline(nb, name)
+        result.title, result.minutes, result.objectives = (
+            info.title,
+            info.minutes,
+            tuple(info.objectives),
+        )
         executed, seconds = notebooks.execute(
             nb, display_path(notebook), timeout=timeout, cwd=notebook.parent
         )
+        executed = stable_reprs(stable_widget_ids(executed, name))
+        files = {
+            f"html/{name}.html": export_html(executed, info.title, name).encode(),
+            f"slides/{name}.slides.html": export_slides(executed, info.title, name).encode(),
+            f"notebooks/instructor/{name}.ipynb": nbformat.writes(executed).encode(),
+            f"notebooks/student/{name}.ipynb": nbformat.writes(student_copy(executed)).encode(),
+        }
     except notebooks.NotebookFailed as err:
-        result.status, result.error = "failed", str(err)
+        result.error = str(err)
         return result, {}
-    result.seconds = round(seconds, 2)
-    files = {
-        f"html/{name}.html": export_html(executed).encode("utf-8"),
-        f"notebooks/instructor/{name}.ipynb": nbformat.writes(executed).encode("utf-8"),
-        f"notebooks/student/{name}.ipynb": nbformat.writes(student_copy(executed)).encode("utf-8"),
-    }
+    except Exception as err:  # report, never crash the whole build
+        result.error = f"{display_path(notebook)}: {type(err).__name__}: {err}"
+        return result, {}
+    result.status, result.seconds = "built", round(seconds, 2)
     return result, files
 
 
-def _cache_get(key: str, name: str) -> tuple[Result, dict[str, bytes]] | None:
-    folder = CACHE_DIR / f"{name}-{key}"
+# ---------------------------------------------------------------- cache
+
+
+def _cache_get(cache_dir: Path, key: str, name: str) -> tuple[Result, dict[str, bytes]] | None:
+    folder = cache_dir / f"{name}-{key}"
     meta = folder / "result.json"
     if not meta.is_file():
         return None
@@ -144,15 +405,28 @@ def _cache_get(key: str, name: str) -> tuple[Result, dict[str, bytes]] | None:
     return result, files
 
 
-def _cache_put(key: str, result: Result, files: dict[str, bytes]) -> None:
-    folder = CACHE_DIR / f"{result.name}-{key}"
-    for old in CACHE_DIR.glob(f"{result.name}-*"):
-        shutil.rmtree(old, ignore_errors=True)
+def _cache_put(cache_dir: Path, key: str, result: Result, files: dict[str, bytes]) -> None:
+    """Store a result; written aside and renamed, so a reader never sees half an entry."""
+    folder = cache_dir / f"{result.name}-{key}"
+    for old in cache_dir.glob(f"{result.name}-*"):
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        return
+    temp = cache_dir / f".tmp-{result.name}-{key}-{os.getpid()}"
+    shutil.rmtree(temp, ignore_errors=True)
     for rel, data in files.items():
-        target = folder / "files" / rel
+        target = temp / "files" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    (folder / "result.json").write_text(json.dumps(asdict(result), indent=1))
+    (temp / "result.json").write_text(json.dumps(asdict(result), indent=1))
+    try:
+        temp.rename(folder)
+    except OSError:  # another build stored the same entry first
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- build/ as a whole
 
 
 def _previous_files(name: str, out_dir: Path) -> dict[str, bytes]:
@@ -162,33 +436,51 @@ def _previous_files(name: str, out_dir: Path) -> dict[str, bytes]:
     return {
         p.relative_to(out_dir).as_posix(): p.read_bytes()
         for p in sorted(out_dir.rglob(f"{name}.*"))
-        if p.is_file()
+        if p.is_file() and not p.name.startswith(".")
     }
 
 
-def index_page(results: list[Result]) -> str:
-    """The course home page: every notebook, its objectives and minutes, and its files."""
+def index_page(results: list[Result], available: set[str] | None = None) -> str:
+    """The course home page: every notebook, its objectives and minutes, and its files.
+
+    ``available`` names the notebooks that have files in this build (all of
+    them if not given); a notebook without files is listed without links.
+    """
     rows = []
     for r in results:
         objectives = "".join(f"<li>{html.escape(o)}</li>" for o in r.objectives)
         minutes = f"{r.minutes} minutes" if r.minutes else "time not stated"
-        stale = (
-            '<p class="stale"><strong>This notebook failed to build; the files are from '
-            "the last good build.</strong></p>"
-            if r.status == "failed"
+        has_files = available is None or r.name in available
+        note = ""
+        if r.status == "failed":
+            note = (
+                "This notebook failed to build; the files are from the last good build."
+                if has_files
+                else "This notebook failed to build and has no earlier build."
+            )
+            note = f'<p class="stale"><strong>{note}</strong></p>'
+        links = (
+            f"""<p class="links"><a href="html/{r.name}.html">Read the page</a> ·
+<a href="slides/{r.name}.slides.html">Slides</a> ·
+<a href="notebooks/student/{r.name}.ipynb" download>Student notebook</a> ·
+<a href="notebooks/instructor/{r.name}.ipynb" download>Instructor notebook</a></p>"""
+            if has_files
             else ""
         )
         rows.append(
             f"""<section class="notebook">
 <h2>{html.escape(r.title)}</h2>
-<p class="meta">{minutes} · <code>{r.name}.ipynb</code></p>{stale}
+<p class="meta">{minutes} · <code>{r.name}.ipynb</code></p>{note}
 <ul>{objectives}</ul>
-<p class="links"><a href="html/{r.name}.html">Read the page</a> ·
-<a href="notebooks/student/{r.name}.ipynb" download>Student notebook</a> ·
-<a href="notebooks/instructor/{r.name}.ipynb" download>Instructor notebook</a></p>
+{links}
 </section>"""
         )
     total = sum(r.minutes or 0 for r in results)
+    downloads = (
+        f'<p class="downloads">Download every notebook at once: '
+        f'<a href="{zip_name("student")}" download>student edition (zip)</a> · '
+        f'<a href="{zip_name("instructor")}" download>instructor edition (zip)</a></p>'
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -197,15 +489,17 @@ def index_page(results: list[Result]) -> str:
 body {{ font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em;
        line-height: 1.5; color: #111; }}
 .notebook {{ border-top: 1px solid #ccc; padding: 0.5em 0; }}
-.meta {{ color: #444; }} .stale {{ color: #D55E00; }}
-a {{ color: #0072B2; }}
+.meta {{ color: #444; }} .stale {{ color: #A0410D; }}
+a {{ color: #0060A0; }}
 </style></head>
 <body>
 <h1>Pakistan, Iran and "intelligence sharing" (July 2023)</h1>
 <p>A course in {len(results)} notebooks (about {total} minutes) on the July 2023 visit of
 Pakistan's army chief to Tehran: its context, its actors and the regional dynamics.
-Each notebook has a page to read, a student notebook (exercises open) and an
-instructor notebook (solutions and outputs included).</p>
+Each notebook has a page to read, a slide deck to project (press <kbd>S</kbd> for the
+speaker notes), a student notebook (exercises open) and an instructor notebook
+(solutions and outputs included). Everything here works offline.</p>
+{downloads}
 {"".join(rows)}
 </body></html>
 """
@@ -220,6 +514,38 @@ def _replace_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _up_to_date(out_dir: Path, key: str) -> list[Result] | None:
+    """The results recorded in ``out_dir`` if it was built from ``key`` and is intact."""
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+    if manifest.get("key") != key:
+        return None
+    for rel, size in manifest["files"].items():
+        try:
+            if (out_dir / rel).stat().st_size != size:
+                return None
+        except OSError:
+            return None
+    results = [Result(**r) for r in manifest["results"]]
+    for r in results:
+        r.objectives, r.status = tuple(r.objectives), "cached"
+    return results
+
+
+def _write_manifest(staging: Path, key: str | None, results: list[Result]) -> None:
+    files = {
+        p.relative_to(staging).as_posix(): p.stat().st_size
+        for p in sorted(staging.rglob("*"))
+        if p.is_file()
+    }
+    # Without the seconds, so two builds of the same sources write the same manifest.
+    recorded = [asdict(r) | {"seconds": 0.0, "status": "cached"} for r in results]
+    manifest = {"key": key, "files": files, "results": recorded}
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+
+
 def build(
     notebook_dir: Path = notebooks.NOTEBOOK_DIR,
     out_dir: Path = BUILD_DIR,
@@ -227,37 +553,51 @@ def build(
     use_cache: bool = True,
     timeout: int = 60,
     log: Any = print,
+    cache_dir: Path = CACHE_DIR,
+    reveal_dir: Path = REVEAL_DIR,
+    repo: Path = REPO_DIR,
 ) -> list[Result]:
-    """Build every notebook in ``notebook_dir`` into ``out_dir``; return one Result each."""
+    """Build every notebook in ``notebook_dir`` into ``out_dir``; return one Result each.
+
+    With ``use_cache``, a notebook whose inputs (the notebook and ``repo``'s
+    SHARED_INPUTS) are unchanged is not run again, and if nothing changed at
+    all ``out_dir`` is left as it is.
+    """
     paths = notebooks.discover(notebook_dir)
     if not paths:
         raise SystemExit(f"no notebooks (NN-name.ipynb) in {display_path(notebook_dir)}")
-    keys = {p.stem: input_hash(p) for p in paths}
+    assets = list(reveal_assets(reveal_dir))
+    shared = shared_hash(repo)
+    keys = {p.stem: input_hash(p, shared=shared) for p in paths}
+    build_key = hashlib.sha256(
+        json.dumps([keys, reveal_version(reveal_dir)], sort_keys=True).encode()
+    ).hexdigest()
+    if use_cache:
+        recorded = _up_to_date(out_dir, build_key)
+        if recorded is not None:
+            for r in recorded:
+                log(f"  cached  {r.name}")
+            log(f"{display_path(out_dir)}/ is up to date")
+            return recorded
+
     outcomes: dict[str, tuple[Result, dict[str, bytes]]] = {}
     todo = []
     for path in paths:
-        cached = _cache_get(keys[path.stem], path.stem) if use_cache else None
+        cached = _cache_get(cache_dir, keys[path.stem], path.stem) if use_cache else None
         if cached:
             outcomes[path.stem] = cached
             log(f"  cached  {path.stem}")
         else:
             todo.append(path)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
-        log(f"executing {len(todo)} notebook(s) with {workers} worker(s)")
-        with cf.ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(build_one, p, timeout): p for p in todo}
-            for future in cf.as_completed(futures):
-                result, files = future.result()
-                outcomes[result.name] = (result, files)
-                if result.status == "failed":
-                    log(f"  FAILED  {result.name}: {result.error}")
-                    outcomes[result.name] = (result, _previous_files(result.name, out_dir))
-                else:
-                    log(f"  built   {result.name} ({result.seconds:.1f} s)")
-                    if use_cache:
-                        _cache_put(keys[result.name], result, files)
+        _execute_all(todo, outcomes, out_dir, jobs, timeout, log)
+        if use_cache:
+            for name, (result, files) in outcomes.items():
+                if result.status == "built":
+                    _cache_put(cache_dir, keys[name], result, files)
+
     results = [outcomes[p.stem][0] for p in paths]
+    failed = any(r.status == "failed" for r in results)
     staging = out_dir.with_name(f".build-tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -266,19 +606,56 @@ def build(
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
-        (staging / "index.html").write_text(index_page(results), encoding="utf-8")
+        for rel, source in assets:
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        for rel, data in _edition_zips(staging).items():
+            (staging / rel).write_bytes(data)
+        available = {p.stem for p in paths if outcomes[p.stem][1]}
+        (staging / "index.html").write_text(index_page(results, available), encoding="utf-8")
+        _write_manifest(staging, None if failed else build_key, results)
         _replace_dir(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results
 
 
+def _execute_all(
+    todo: list[Path],
+    outcomes: dict[str, tuple[Result, dict[str, bytes]]],
+    out_dir: Path,
+    jobs: int | None,
+    timeout: int,
+    log: Any,
+) -> None:
+    """Run ``build_one`` on every notebook in ``todo``, in parallel; fill ``outcomes``."""
+    # Import the heavy modules once here, so forked workers start with them loaded.
+    import nbclient  # noqa: F401
+    import nbconvert  # noqa: F401
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    log(f"executing {len(todo)} notebook(s) with {workers} worker(s)")
+    with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(build_one, p, timeout): p for p in todo}
+        for done, future in enumerate(cf.as_completed(futures), start=1):
+            result, files = future.result()
+            progress = f"[{done}/{len(todo)}]"
+            if result.status == "failed":
+                log(f"  FAILED  {result.name} {progress}: {result.error}")
+                outcomes[result.name] = (result, _previous_files(result.name, out_dir))
+            else:
+                log(f"  built   {result.name} {progress} ({result.seconds:.1f} s)")
+                outcomes[result.name] = (result, files)
+
+
 def summary(results: list[Result]) -> str:
-    """A table of notebook, status and seconds, for the end of the build."""
+    """A table of notebook, status and seconds spent executing it in this build."""
     width = max(len(r.name) for r in results)
     lines = [f"{'notebook'.ljust(width)}  status  seconds"]
     for r in results:
-        lines.append(f"{r.name.ljust(width)}  {r.status.ljust(6)}  {r.seconds:7.1f}")
+        seconds = f"{r.seconds:7.1f}" if r.status == "built" else "      -"
+        lines.append(f"{r.name.ljust(width)}  {r.status.ljust(6)}  {seconds}")
     return "\n".join(lines)
 
 
@@ -292,15 +669,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell")
     parser.add_argument("--notebooks", type=Path, default=notebooks.NOTEBOOK_DIR)
     parser.add_argument("--out", type=Path, default=BUILD_DIR)
+    parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    results = build(args.notebooks, args.out, args.jobs, not args.no_cache, args.timeout)
-    print(summary(results))
-    failed = [r for r in results if r.status == "failed"]
-    print(
-        f"{len(results) - len(failed)} built, {len(failed)} failed in "
-        f"{time.perf_counter() - started:.1f} s -> {display_path(args.out)}/index.html"
+    results = build(
+        args.notebooks,
+        args.out,
+        args.jobs,
+        not args.no_cache,
+        args.timeout,
+        cache_dir=args.cache_dir,
     )
+    print(summary(results))
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "cached", "failed")}
+    print(
+        f"{counts['built']} built, {counts['cached']} cached, {counts['failed']} failed in "
+        f"{time.perf_counter() - started:.2f} s -> {display_path(args.out)}/index.html"
+    )
+    failed = [r for r in results if r.status == "failed"]
     for r in failed:
         print(f"error: {r.error}", file=sys.stderr)
     return 1 if failed else 0
