@@ -35,10 +35,9 @@ setup: $(STAMP) $(NODE_STAMP)
 course: setup
 	$(BIN)/python -m helpers.build $(if $(JOBS),-j $(JOBS))
 
-# --dist loadgroup keeps the tests that share a build on one worker.
 test: setup
 	$(BIN)/ruff check helpers tests notebooks
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks

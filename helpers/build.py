@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import contextlib
 import copy
 import hashlib
 import html
@@ -191,10 +192,31 @@ def _slide_type(cell: Any) -> str:
     return cell.metadata.get("slideshow", {}).get("slide_type", "-") or "-"
 
 
+WIDGET_NOTE = (
+    '<div class="course-widget-note">Interactive control: it needs a running Python kernel. '
+    "Open this notebook in JupyterLab to use it; the result shown next to it is its "
+    "default view.</div>"
+)
+
+
+def static_widgets(nb: Any) -> Any:
+    """Replace each widget by a note saying it needs a kernel, and drop the widget state.
+
+    A page or deck has no kernel to drive a widget, and loading the widget
+    manager would need the network; ``Explorer.show()`` displays the default
+    result beside the controls, so the page still shows it.
+    """
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if WIDGET_VIEW in output.get("data", {}):
+                output["data"] = {"text/html": WIDGET_NOTE}
+    return nb
+
+
 def page_view(nb: Any, title: str) -> Any:
-    """The notebook as a page shows it: no speaker notes, no widget state."""
-    page = copy.deepcopy(nb)
-    page.metadata.pop("widgets", None)
+    """The notebook as a page shows it: no speaker notes, widgets as notes."""
+    page = static_widgets(copy.deepcopy(nb))
     page.metadata["title"] = title
     page.cells = [
         c
@@ -212,10 +234,9 @@ def slide_view(nb: Any, title: str) -> Any:
 
     Solutions, skipped and removed cells are left out (a slide or subslide
     that one of them started is started by the next cell shown instead);
-    cells tagged ``instructor-note`` become speaker notes; widget state goes.
+    cells tagged ``instructor-note`` become speaker notes; widgets become notes.
     """
-    deck = copy.deepcopy(nb)
-    deck.metadata.pop("widgets", None)
+    deck = static_widgets(copy.deepcopy(nb))
     deck.metadata["title"] = title
     cells, carry = [], "-"
     for cell in deck.cells:
@@ -426,6 +447,32 @@ def _cache_put(cache_dir: Path, key: str, result: Result, files: dict[str, bytes
         shutil.rmtree(temp, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def _cache_lock(cache_dir: Path, log: Any) -> Iterator[None]:
+    """Let builds that share a cache take turns, so each notebook runs once.
+
+    A second build (another terminal, another test worker) waits here, then
+    finds the first one's results in the cache. Without ``fcntl`` (Windows)
+    builds do not wait for each other; the cache is still never half-written.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on the course's platforms
+        yield
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"waiting for another build that uses {display_path(cache_dir)} ...")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 # ---------------------------------------------------------------- build/ as a whole
 
 
@@ -581,20 +628,21 @@ def build(
             return recorded
 
     outcomes: dict[str, tuple[Result, dict[str, bytes]]] = {}
-    todo = []
-    for path in paths:
-        cached = _cache_get(cache_dir, keys[path.stem], path.stem) if use_cache else None
-        if cached:
-            outcomes[path.stem] = cached
-            log(f"  cached  {path.stem}")
-        else:
-            todo.append(path)
-    if todo:
-        _execute_all(todo, outcomes, out_dir, jobs, timeout, log)
-        if use_cache:
-            for name, (result, files) in outcomes.items():
-                if result.status == "built":
-                    _cache_put(cache_dir, keys[name], result, files)
+    with _cache_lock(cache_dir, log) if use_cache else contextlib.nullcontext():
+        todo = []
+        for path in paths:
+            cached = _cache_get(cache_dir, keys[path.stem], path.stem) if use_cache else None
+            if cached:
+                outcomes[path.stem] = cached
+                log(f"  cached  {path.stem}")
+            else:
+                todo.append(path)
+        if todo:
+            _execute_all(todo, outcomes, out_dir, jobs, timeout, log)
+            if use_cache:
+                for name, (result, files) in outcomes.items():
+                    if result.status == "built":
+                        _cache_put(cache_dir, keys[name], result, files)
 
     results = [outcomes[p.stem][0] for p in paths]
     failed = any(r.status == "failed" for r in results)

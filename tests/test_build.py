@@ -1,0 +1,589 @@
+"""helpers.build: pages, decks, notebooks and zips; offline, repeatable, safe on failure.
+
+Most tests build two small synthetic notebooks in temporary folders (a few
+seconds each). One test builds the real course (cached in .cache/build, so it
+is quick after `make course`) and scans every file it made.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import hashlib
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from helpers import build, notebooks
+
+ALT = "Bar chart of two made-up numbers: a is 1 and b is 2."
+
+
+def _cell(kind: str, source: str, slide: str = "-", tags: tuple[str, ...] = ()) -> dict:
+    cell = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
+    cell.metadata["slideshow"] = {"slide_type": slide}
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    if "solution" in tags:
+        cell.metadata["jupyter"] = {"source_hidden": True}
+    return cell
+
+
+def _notebook(cells: list[dict]) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
+    return nb
+
+
+def _template(title: str, body: list[dict]) -> list[dict]:
+    return [
+        _cell("md", f"# {title}", "slide"),
+        _cell("md", "## Overview\n\n- list one\n- name two\n- explain three", "slide"),
+        _cell("md", "## Prerequisites\n\n**Time needed:** 10 minutes"),
+        *body,
+        _cell("md", "## Key points\n\n- one", "slide"),
+        _cell("md", "## Sources\n\n- [Dawn, 16 Jul 2023](https://www.dawn.com/)"),
+    ]
+
+
+def alpha() -> nbformat.NotebookNode:
+    """A notebook with every feature an export handles: notes, hidden code, a
+    figure, a table, a widget, and a solution that starts a subslide."""
+    return _notebook(
+        _template(
+            "Alpha: a test notebook",
+            [
+                _cell("md", "Speaker note: ALPHA-NOTE.", "notes", ("instructor-note",)),
+                _cell("md", "We load the helpers."),
+                _cell(
+                    "code",
+                    "# HIDDEN-PLUMBING\nimport ipywidgets as w\nimport pandas as pd\n"
+                    "from helpers import plotting",
+                    tags=("hide-input",),
+                ),
+                _cell("md", "## A figure shows the numbers", "slide"),
+                _cell("md", "The figure:"),
+                _cell(
+                    "code",
+                    "fig, ax = plotting.figure()\nax.bar(['a', 'b'], [1, 2])\n"
+                    f"plotting.show(fig, title='Two bars', alt={ALT!r}, source='Made up, 2024',"
+                    " xlabel='letter', ylabel='count')",
+                ),
+                _cell("md", "## A table and a control", "slide"),
+                _cell("md", "A table:"),
+                _cell("code", "pd.DataFrame({'x': [1, 2], 'y': ['ALPHA-TABLE', 'b']})"),
+                _cell("md", "A styled table:"),
+                _cell("code", "pd.DataFrame({'z': [3]}).style.set_uuid('fixed')"),
+                _cell("md", "A control:"),
+                _cell("code", "w.VBox([w.IntSlider(value=3, description='n'), w.Label('hi')])"),
+                _cell("md", "## Exercises", "slide"),
+                _cell("md", "Add two numbers."),
+                _cell("code", "SOLUTION_CODE = 40 + 2", "subslide", ("solution",)),
+                _cell("md", "AFTER-SOLUTION: this starts the subslide instead."),
+            ],
+        )
+    )
+
+
+def beta(broken: bool = False) -> nbformat.NotebookNode:
+    """A plain notebook; ``broken`` makes its second code cell (cell 6) raise."""
+    return _notebook(
+        _template(
+            "Beta: another test notebook",
+            [
+                _cell("md", "We add."),
+                _cell("code", "total = 1 + 1\ntotal"),
+                _cell("md", "We print."),
+                _cell("code", "1 / 0" if broken else "print('BETA-OK', total)"),
+                _cell("md", "## Exercises", "slide"),
+                _cell("code", "answer = 3", tags=("solution",)),
+            ],
+        )
+    )
+
+
+def write_course(folder: Path, broken: bool = False, alpha_extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = alpha()
+    if alpha_extra:
+        nb.cells.insert(3, _cell("md", alpha_extra))
+    nbformat.write(nb, folder / "01-alpha.ipynb")
+    nbformat.write(beta(broken), folder / "02-beta.ipynb")
+    (folder / "notes.txt").write_text("not a notebook")
+    return folder
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {name: hashlib.sha256(data).hexdigest() for name, data in tree_bytes(root).items()}
+
+
+def _tempdir() -> Path:
+    path = Path(tempfile.mkdtemp(prefix="course-build-test-"))
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
+@functools.cache
+def synthetic_course() -> tuple[Path, Path, Path, Path]:
+    """The synthetic course's notebooks, two clean builds of it, and the second one's cache."""
+    root = _tempdir()
+    sources = write_course(root / "notebooks")
+    before = tree_hashes(sources)
+    for out, use_cache in (("build1", False), ("build2", True)):
+        results = build.build(
+            sources,
+            root / out,
+            jobs=2,
+            use_cache=use_cache,
+            cache_dir=root / "cache",
+            log=noop,
+            repo=INPUTS,
+        )
+        assert [r.status for r in results] == ["built", "built"], [r.error for r in results]
+    assert tree_hashes(sources) == before, "the build changed a source notebook"
+    return sources, root / "build1", root / "build2", root / "cache"
+
+
+# The synthetic builds hash no shared inputs (helpers/, data/...): those may be
+# edited while the tests run, and the cache tests need inputs that hold still.
+INPUTS = Path(tempfile.gettempdir()) / "course-build-test-no-inputs"
+
+
+def noop(*args: object) -> None:
+    """A log that prints nothing."""
+
+
+@functools.cache
+def real_course() -> tuple[Path, list[build.Result]]:
+    """The real course built into a temporary folder (executions cached in .cache/build).
+
+    It builds a snapshot of notebooks/, so that a notebook being edited while
+    the tests run cannot change under it, and checks the build left it unchanged.
+    Test workers that call this at once take turns on the cache (the build
+    locks it), so each notebook is executed once per test run.
+    """
+    root = _tempdir()
+    sources = root / "notebooks"
+    shutil.copytree(notebooks.NOTEBOOK_DIR, sources)
+    before = tree_hashes(sources)
+    results = build.build(sources, root / "build", log=noop)
+    assert tree_hashes(sources) == before, "the build changed a source notebook"
+    return root / "build", results
+
+
+# ------------------------------------------------------------- offline scan
+
+REMOTE = r"""(?:https?:)?//[^\s"'<>)]"""
+REMOTE_PATTERNS = {
+    "script": re.compile(rf"""<script\b[^>]*\bsrc\s*=\s*["']?{REMOTE}""", re.I),
+    "link": re.compile(rf"""<link\b[^>]*\bhref\s*=\s*["']?{REMOTE}""", re.I),
+    "embedded": re.compile(
+        rf"""<(?:img|iframe|source|video|audio|embed)\b[^>]*\bsrc\s*=\s*["']?{REMOTE}""", re.I
+    ),
+    "css url": re.compile(rf"""url\(\s*["']?{REMOTE}""", re.I),
+    "css import": re.compile(rf"""@import\s+["']{REMOTE}""", re.I),
+    "js import": re.compile(rf"""\bimport\s*(?:\(\s*|[\w*{{}}\s,]+\bfrom\s*)["']{REMOTE}""", re.I),
+}
+TEXT_SUFFIXES = {".html", ".css", ".js", ".svg"}
+
+
+def remote_references(root: Path) -> list[str]:
+    """Every place under ``root`` where a page, deck or style sheet loads from the network."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in TEXT_SUFFIXES or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for kind, pattern in REMOTE_PATTERNS.items():
+            for match in pattern.finditer(text):
+                found.append(f"{path.relative_to(root)}: {kind}: {match.group(0)[:120]}")
+    return found
+
+
+def test_the_offline_scan_catches_remote_scripts_styles_and_fonts(tmp_path):
+    (tmp_path / "a.html").write_text(
+        '<script src="https://cdn.example/x.js"></script>\n'
+        "<link rel=stylesheet href=//cdn.example/x.css>\n"
+        '<img alt="x" src="http://example.org/a.png">\n'
+        "<style>@font-face { src: url('https://fonts.example/f.woff'); }</style>\n"
+        "<script type=module>import mermaid from 'https://cdn.example/m.mjs';</script>\n"
+        '<a href="https://www.dawn.com/">a link to read is fine</a>\n'
+        '<script src="reveal.js/dist/reveal.js"></script>\n'
+    )
+    (tmp_path / "b.css").write_text('@import "https://fonts.example/css";\nbody{}')
+    kinds = [line.split(": ")[1] for line in remote_references(tmp_path)]
+    assert kinds == ["script", "link", "embedded", "css url", "js import", "css import"]
+
+
+@pytest.mark.notebook
+def test_synthetic_build_loads_nothing_from_the_network():
+    _, out, _, _ = synthetic_course()
+    assert remote_references(out) == []
+    assert (out / "slides/reveal.js/dist/reveal.js").is_file()
+    assert (out / "slides/reveal.js/dist/theme/fonts/source-sans-pro/source-sans-pro.css").is_file()
+
+
+@pytest.mark.notebook
+def test_the_real_course_build_loads_nothing_from_the_network():
+    out, results = real_course()
+    assert remote_references(out) == []
+    built = [r.name for r in results if r.status != "failed"]
+    assert built, "no notebook of the course built"
+    for name in built:
+        for rel in (f"html/{name}.html", f"slides/{name}.slides.html"):
+            assert (out / rel).is_file(), rel
+
+
+# ------------------------------------------------------------- what each export shows
+
+
+@pytest.mark.notebook
+def test_page_folds_solutions_and_hides_notes_and_plumbing():
+    _, out, _, _ = synthetic_course()
+    page = (out / "html/01-alpha.html").read_text()
+    assert "<title>Alpha: a test notebook</title>" in page
+    folded = page.index('<details class="course-solution">')
+    assert folded < page.index("SOLUTION_CODE") < page.index("</details>", folded)
+    assert "HIDDEN-PLUMBING" not in page
+    assert "ALPHA-NOTE" not in page
+    assert f'alt="{ALT}"' in page
+    assert "ALPHA-TABLE" in page
+    assert page.count("Interactive control: it needs a running Python kernel") == 1
+    assert "VBox(children" not in page and "widget-state+json" not in page
+
+
+@pytest.mark.notebook
+def test_deck_skips_solutions_keeps_notes_and_alt_text():
+    _, out, _, _ = synthetic_course()
+    deck = (out / "slides/01-alpha.slides.html").read_text()
+    assert "SOLUTION_CODE" not in deck
+    assert "HIDDEN-PLUMBING" not in deck
+    assert re.search(r'<aside class="notes">.*?ALPHA-NOTE.*?</aside>', deck, re.S)
+    assert f'alt="{ALT}"' in deck
+    assert 'src="reveal.js/dist/reveal.js"' in deck
+    assert deck.count("Interactive control: it needs a running Python kernel") == 1
+    assert "VBox(children" not in deck and "widget-state+json" not in deck
+    # the removed solution started a subslide: the next cell starts it instead
+    between = deck[deck.index("Add two numbers.") : deck.index("AFTER-SOLUTION")]
+    assert "</section>" in between and "<section" in between
+    sections = deck.count("<section")
+    assert sections >= 6  # title, overview, figure, table, exercises (+ subslide), key points
+
+
+@pytest.mark.notebook
+def test_home_page_links_every_export_and_both_zips():
+    _, out, _, _ = synthetic_course()
+    home = (out / "index.html").read_text()
+    for name in ("01-alpha", "02-beta"):
+        for rel in (
+            f"html/{name}.html",
+            f"slides/{name}.slides.html",
+            f"notebooks/student/{name}.ipynb",
+            f"notebooks/instructor/{name}.ipynb",
+        ):
+            assert f'href="{rel}"' in home and (out / rel).is_file(), rel
+    for edition in ("student", "instructor"):
+        assert f'href="{build.zip_name(edition)}"' in home
+    assert "list one" in home and "10 minutes" in home
+
+
+@pytest.mark.notebook
+def test_zips_hold_each_edition_sorted_with_fixed_dates():
+    _, out, _, _ = synthetic_course()
+    for edition in ("student", "instructor"):
+        with zipfile.ZipFile(out / build.zip_name(edition)) as archive:
+            names = archive.namelist()
+            assert names == sorted(names)
+            assert names == [
+                f"{edition}/01-alpha.ipynb",
+                f"{edition}/02-beta.ipynb",
+                f"{edition}/README.txt",
+            ]
+            assert {info.date_time for info in archive.infolist()} == {build.ZIP_DATE}
+            inside = archive.read(f"{edition}/01-alpha.ipynb")
+            assert inside == (out / f"notebooks/{edition}/01-alpha.ipynb").read_bytes()
+            assert (b"SOLUTION_CODE" in inside) == (edition == "instructor")
+
+
+@pytest.mark.notebook
+def test_instructor_notebook_keeps_outputs_and_renumbered_widget_state():
+    _, out, _, _ = synthetic_course()
+    nb = nbformat.reads((out / "notebooks/instructor/01-alpha.ipynb").read_text(), 4)
+    state = nb.metadata.widgets[build.WIDGET_STATE]["state"]
+    assert len(state) >= 3  # the box, the slider, the label (and their layouts and styles)
+    expected = {uuid.uuid5(uuid.NAMESPACE_URL, f"01-alpha/{i}").hex for i in range(99)}
+    assert set(state) <= expected
+    student = nbformat.reads((out / "notebooks/student/01-alpha.ipynb").read_text(), 4)
+    assert "widgets" not in student.metadata
+    assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
+
+
+# ------------------------------------------------------------- repeatable, safe, fast
+
+
+@pytest.mark.notebook
+def test_two_clean_builds_are_byte_identical():
+    _, first, second, _ = synthetic_course()
+    one, two = tree_bytes(first), tree_bytes(second)
+    assert sorted(one) == sorted(two)
+    different = [name for name in one if one[name] != two[name] and name != build.MANIFEST]
+    assert different == []
+    # the manifest's key hashes the inputs (helpers/, data/...), which may be edited
+    # between the two builds while the course is being written; all else must match
+    manifests = [json.loads(tree[build.MANIFEST]) for tree in (one, two)]
+    assert [{k: v for k, v in m.items() if k != "key"} for m in manifests] == [
+        {k: v for k, v in manifests[0].items() if k != "key"}
+    ] * 2
+
+
+@pytest.mark.notebook
+def test_a_failing_notebook_keeps_its_last_good_files_and_fails_the_build(tmp_path, capsys):
+    _, first, _, _ = synthetic_course()
+    out = tmp_path / "build"
+    shutil.copytree(first, out)
+    previous = tree_bytes(out)
+    broken = write_course(tmp_path / "broken", broken=True, alpha_extra="ALPHA-CHANGED")
+    before = tree_hashes(broken)
+
+    code = build.main(
+        ["--notebooks", str(broken), "--out", str(out), "--cache-dir", str(tmp_path / "cache")]
+    )  # (the command line hashes the real shared inputs: no matter, nothing is cached here)
+
+    printed = capsys.readouterr()
+    assert code == 1
+    assert "02-beta.ipynb, cell 6: ZeroDivisionError: division by zero" in printed.err
+    assert "FAILED  02-beta" in printed.out
+    # the broken notebook keeps every file of the last good build
+    for rel, data in previous.items():
+        if "02-beta" in rel and not rel.endswith(".zip"):
+            assert (out / rel).read_bytes() == data, rel
+    # the other notebook was rebuilt from its changed source
+    assert "ALPHA-CHANGED" in (out / "html/01-alpha.html").read_text()
+    assert "ALPHA-CHANGED" in (out / "slides/01-alpha.slides.html").read_text()
+    assert "failed to build; the files are from the last good build" in (
+        (out / "index.html").read_text()
+    )
+    assert tree_hashes(broken) == before
+    assert not list(tmp_path.glob(".build-*")), "a staging folder was left behind"
+
+
+@pytest.mark.notebook
+def test_a_no_change_rebuild_is_fast_and_skips_nbconvert(tmp_path):
+    sources, _, second, second_cache = synthetic_course()
+    out, cache = tmp_path / "build", tmp_path / "cache"
+    shutil.copytree(second, out)
+    shutil.copytree(second_cache, cache)
+    made = tree_bytes(out)
+    call = ", ".join(
+        [f"Path({str(sources)!r})", f"Path({str(out)!r})"]
+        + [f"{key}=Path({str(value)!r})" for key, value in (("cache_dir", cache), ("repo", INPUTS))]
+    )
+    script = (
+        "import sys, time; t = time.perf_counter(); from pathlib import Path; "
+        f"from helpers import build; results = build.build({call}); "
+        "print(build.summary(results)); "
+        "print([r.status for r in results] == ['cached', 'cached'], "
+        "'nbconvert' in sys.modules, 'nbclient' in sys.modules, time.perf_counter() - t)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    code, nbconvert_loaded, nbclient_loaded, seconds = run.stdout.split()[-4:]
+    assert (code, nbconvert_loaded, nbclient_loaded) == ("True", "False", "False"), run.stdout
+    assert float(seconds) < 2.0, run.stdout
+    assert "up to date" in run.stdout, run.stdout
+    assert tree_bytes(out) == made
+    # a damaged build/ is noticed and rebuilt from the cache, without executing
+    (out / "html/02-beta.html").write_text("oops")
+    lines: list[str] = []
+    results = build.build(sources, out, cache_dir=cache, log=lines.append, repo=INPUTS)
+    assert [r.status for r in results] == ["cached", "cached"]
+    assert not any("executing" in line for line in lines)
+    assert tree_bytes(out) == made
+
+
+# ------------------------------------------------------------- units (no kernel)
+
+
+def test_slide_view_moves_a_removed_slide_start_to_the_next_cell():
+    nb = _notebook(
+        [
+            _cell("md", "# T", "slide"),
+            _cell("code", "x = 1", "slide", ("solution",)),
+            _cell("md", "note", "-", ("instructor-note",)),
+            _cell("md", "next", "fragment"),
+            _cell("md", "skipped", "skip"),
+            _cell("md", "kept", "-"),
+        ]
+    )
+    deck = build.slide_view(nb, "T")
+    kinds = [(c.source, c.metadata.slideshow.slide_type) for c in deck.cells]
+    assert kinds == [("# T", "slide"), ("note", "notes"), ("next", "slide"), ("kept", "-")]
+    assert deck.metadata.title == "T" and len(nb.cells) == 6  # the original is untouched
+
+
+def _widget_notebook(ids: list[str]) -> nbformat.NotebookNode:
+    box, slider = ids
+    nb = _notebook([_cell("code", "box")])
+    nb.cells[0].outputs = [
+        nbformat.from_dict(
+            {
+                "output_type": "display_data",
+                "data": {build.WIDGET_VIEW: {"model_id": box}, "text/plain": "VBox()"},
+                "metadata": {},
+            }
+        )
+    ]
+    nb.metadata["widgets"] = {
+        build.WIDGET_STATE: {
+            "state": {
+                slider: {"model_name": "IntSliderModel", "state": {"value": 3}},
+                box: {"model_name": "VBoxModel", "state": {"children": [f"IPY_MODEL_{slider}"]}},
+            },
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
+    return nb
+
+
+def test_stable_widget_ids_replace_random_ids_consistently():
+    runs = [[uuid.uuid4().hex, uuid.uuid4().hex] for _ in range(2)]
+    renamed = [build.stable_widget_ids(_widget_notebook(ids), "01-x") for ids in runs]
+    assert nbformat.writes(renamed[0]) == nbformat.writes(renamed[1])
+    nb = renamed[0]
+    state = nb.metadata.widgets[build.WIDGET_STATE]["state"]
+    slider, box = list(state)  # in the order the kernel created them
+    assert state[box]["state"]["children"] == [f"IPY_MODEL_{slider}"]
+    assert nb.cells[0].outputs[0].data[build.WIDGET_VIEW]["model_id"] == box
+    assert not any(old in nbformat.writes(nb) for old in runs[0])
+
+
+def test_stable_reprs_drop_memory_addresses_from_plain_text():
+    nb = _notebook([_cell("code", "x")])
+    nb.cells[0].outputs = [
+        nbformat.from_dict(
+            {
+                "output_type": "execute_result",
+                "execution_count": 1,
+                "data": {"text/plain": "<Styler at 0x7f85097d250>", "text/html": "<b>0x1></b>"},
+                "metadata": {},
+            }
+        )
+    ]
+    data = build.stable_reprs(nb).cells[0].outputs[0].data
+    assert data == {"text/plain": "<Styler>", "text/html": "<b>0x1></b>"}
+
+
+def test_zip_bytes_depend_only_on_names_and_contents():
+    first = build.zip_bytes({"b.txt": b"2", "a.txt": b"1"})
+    assert first == build.zip_bytes({"a.txt": b"1", "b.txt": b"2"})
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert archive.namelist() == ["a.txt", "b.txt"]
+        assert archive.read("b.txt") == b"2"
+
+
+def test_input_hash_follows_the_notebook(tmp_path):
+    path = tmp_path / "01-x.ipynb"
+    path.write_text("{}")
+    shared = build.shared_hash()
+    first = build.input_hash(path, shared=shared)
+    assert first == build.input_hash(path, shared=shared)
+    path.write_text("{ }")
+    assert build.input_hash(path, shared=shared) != first
+    assert build.input_hash(path, shared="other") != build.input_hash(path, shared=shared)
+
+
+def test_up_to_date_needs_the_same_key_and_untouched_files(tmp_path):
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html/01-x.html").write_text("page")
+    result = build.Result("01-x", "built", 1.5, "X", 5, ("a",))
+    build._write_manifest(tmp_path, "key1", [result])
+    recorded = build._up_to_date(tmp_path, "key1")
+    assert recorded is not None and recorded[0].status == "cached"
+    assert recorded[0].objectives == ("a",)
+    assert build._up_to_date(tmp_path, "key2") is None
+    (tmp_path / "html/01-x.html").write_text("changed page")
+    assert build._up_to_date(tmp_path, "key1") is None
+    build._write_manifest(tmp_path, None, [result])  # a build with a failure
+    assert build._up_to_date(tmp_path, "key1") is None
+
+
+def test_missing_reveal_js_is_a_clear_error(tmp_path):
+    write_course(tmp_path / "nbs")
+    with pytest.raises(SystemExit, match="npm ci"):
+        build.build(tmp_path / "nbs", tmp_path / "out", reveal_dir=tmp_path / "nothing")
+    assert not (tmp_path / "out").exists()
+
+
+def test_index_page_lists_a_failed_notebook_without_files():
+    results = [
+        build.Result("01-a", "built", 1.0, "A", 5, ("one",)),
+        build.Result("02-b", "failed", 0.0, "B", None, (), "02-b.ipynb, cell 3: boom"),
+    ]
+    home = build.index_page(results, available={"01-a"})
+    assert 'href="html/01-a.html"' in home and 'href="html/02-b.html"' not in home
+    assert "failed to build and has no earlier build" in home
+    assert "about 5 minutes" in home
+
+
+def test_summary_table_has_a_row_per_notebook():
+    results = [build.Result("01-a", "built", 1.5), build.Result("02-bb", "cached", 0.0)]
+    lines = build.summary(results).splitlines()
+    assert [line.split() for line in lines] == [
+        ["notebook", "status", "seconds"],
+        ["01-a", "built", "1.5"],
+        ["02-bb", "cached", "-"],
+    ]
+
+
+def test_builds_sharing_a_cache_take_turns(tmp_path):
+    import threading
+
+    lines: list[str] = []
+    entered = threading.Event()
+
+    def second_build() -> None:
+        with build._cache_lock(tmp_path, lines.append):
+            entered.set()
+
+    with build._cache_lock(tmp_path, lines.append):
+        waiter = threading.Thread(target=second_build)
+        waiter.start()
+        assert not entered.wait(timeout=0.5), "a second build did not wait for the first"
+    assert entered.wait(timeout=5)
+    waiter.join()
+    assert lines == [f"waiting for another build that uses {tmp_path} ..."]
+
+
+def test_manifest_is_json_with_sorted_files(tmp_path):
+    (tmp_path / "b").write_text("2")
+    (tmp_path / "a").write_text("1")
+    build._write_manifest(tmp_path, "k", [])
+    manifest = json.loads((tmp_path / build.MANIFEST).read_text())
+    assert list(manifest["files"]) == ["a", "b"]
