@@ -239,7 +239,8 @@ def _visit() -> list[Question]:
             topic,
         ),
         _mixed(
-            "Which two Iranian military commanders did Munir meet on 15 July 2023?",
+            "Which two Iranian military commanders did Munir hold talks with on 15 July 2023, "
+            "according to IRNA/PTV and The Media Line?",
             (
                 commanders,
                 "Ebrahim Raisi and Hossein Amir-Abdollahian",
@@ -268,7 +269,7 @@ def _actors() -> list[Question]:
     killed = "Bagheri and Salami"
     return [
         _mixed(
-            "Whose statement first used the words 'intelligence sharing'?",
+            "Whose statement is the source of the article's words 'intelligence sharing'?",
             ("ISPR", "IRNA", "PTI", "London Post"),
             "ISPR",
             {
@@ -305,7 +306,13 @@ def _actors() -> list[Question]:
 def _border() -> list[Question]:
     topic = "the border"
     low, high = border_length_range()
-    answer = f"Sources disagree: from {low:,} to about {high:,} km"
+    lengths = data.load_facts().set_index("id").loc[[f"F08{i}" for i in range(2, 8)]]
+    km = lengths["value"].map(lambda v: int(re.sub(r"[^\d]", "", v.split("km")[0])))
+    most = km[lengths["confidence"] != "low"]
+    answer = (
+        f"Sources disagree: most give {most.min():,}-{most.max():,} km; "
+        f"low-confidence sources say {low:,} and about {high:,} km"
+    )
     crossing = data.load_events().set_index("id").at["E018", "date"]
     return [
         _mixed(
@@ -333,7 +340,8 @@ def _border() -> list[Question]:
                 "Gabd-Rimdan": "It lies about 70 km from Gwadar and 120 km from Chabahar (F091).",
                 "Taftan-Mirjaveh": "That is the first and main crossing (F092).",
                 "Mand-Pishin": "A border market opened there on 18 May 2023 (F062).",
-                "Kuhak-Chadgi": "It was named for one of the first border markets (F065).",
+                "Kuhak-Chadgi": "It was named as a site for one of the first border markets "
+                "(F065).",
             },
             ("F090", "E018"),
             topic,
@@ -383,13 +391,14 @@ def _militancy() -> list[Question]:
             ),
             liaison,
             {
-                liaison: "A first concrete mechanism after the July 2023 pledge.",
+                liaison: "The first new mechanism the course's data records after the pledge "
+                "(F146 shows earlier ones).",
                 "A joint border rapid reaction force": "That was announced in April 2019, by "
                 "Imran Khan and Rouhani (F102).",
                 "A wall along the whole border": "Iran began its own wall in 2007 (F096); it "
                 "was not agreed in 2024.",
-                "Closing every crossing": "Balochistan closed crossings in June 2025, during "
-                "the Israel-Iran war (F126), not in January 2024.",
+                "Closing every crossing": "Balochistan ordered crossings closed in June 2025 "
+                "(F126), though the Foreign Office denied it (F127); not in January 2024.",
             },
             ("F120",),
             topic,
@@ -400,9 +409,12 @@ def _militancy() -> list[Question]:
 def _regional() -> list[Question]:
     topic = "regional dynamics"
     deal = f"Beijing, {data.format_date(_fact('F051', 'date'))}"
-    reasons = "Pakistan does not record goods that cross without banking channels, such as rice"
+    reasons = (
+        "Sources say exports without banking channels, such as rice via Zahedan, go unrecorded "
+        "in Pakistan"
+    )
     low, high = shia_share_range()
-    shia = f"No census asks; estimates run from {low:g}% to {high:g}%, so give a range"
+    shia = f"No official figure exists; estimates run from {low:g}% to {high:g}%, so give a range"
     return [
         _mixed(
             "Where and when was the China-brokered Saudi-Iran deal announced?",
@@ -418,7 +430,8 @@ def _regional() -> list[Question]:
             topic,
         ),
         _mixed(
-            "Iran's statistics record far more Pakistan-Iran trade than Pakistan's. Why?",
+            "For 2022-23, Iran's statistics record far more Pakistan-Iran trade than "
+            "Pakistan's. Why, according to the sources?",
             (
                 reasons,
                 "Iran counts oil and Pakistan does not",
@@ -447,9 +460,9 @@ def _regional() -> list[Question]:
                 "10-15%": "That is one estimate (Oxford Dictionary of Islam, Australia's DFAT: "
                 "of Muslims, F367); others differ.",
                 "20-25%": "That is a Shia community site's figure, a low-confidence source (F368).",
-                "6%": "That is a 2012 survey, reported second-hand (F059).",
+                "6%": "That is a 2012 survey, reported second-hand (low confidence) (F059).",
             },
-            ("F056", "F057", "F367"),
+            ("F056", "F057", "F367", "F368"),
             topic,
         ),
         _mixed(
@@ -531,15 +544,15 @@ def _news() -> list[Question]:
             (
                 "Pakistan has the largest Shia population after Iran",
                 "Terrorism is a common threat",
-                "Iran wants to turn security borders into safe economic borders",
+                "Iran wants to promote economic ties with Pakistan via secure borders",
             ),
             "Pakistan has the largest Shia population after Iran",
             {
                 "Pakistan has the largest Shia population after Iran": "PTI wrote it with no "
                 "source, and the article dropped PTI's hedge 'It is believed' (F061).",
                 "Terrorism is a common threat": "That is ISPR's statement (F014).",
-                "Iran wants to turn security borders into safe economic borders": "That is "
-                "Raisi, as reported by Mehr (F013).",
+                "Iran wants to promote economic ties with Pakistan via secure borders": "That "
+                "is Raisi, in Iranian state-media copy (F145).",
             },
             ("F061", "F144"),
             topic,
