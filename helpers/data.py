@@ -451,9 +451,13 @@ def format_date(text: str) -> str:
 
 
 def cite(fact_id: str) -> str:
-    """A Markdown citation for a fact: ``[Dawn, 16 Jul 2023](url)``."""
+    """A Markdown citation for a fact: ``[Dawn, 16 Jul 2023](url)``.
+
+    The date is the page's own (``source_date``); a page that shows none is
+    cited as "undated page", never with the date of the event it reports.
+    """
     row = fact(fact_id)
-    when = format_date(row["source_date"] or row["date"])
+    when = format_date(row["source_date"]) if row["source_date"] else "undated page"
     return f"[{row['source_outlet']}, {when}]({row['source_url']})"
 
 

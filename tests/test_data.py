@@ -120,6 +120,13 @@ def test_cite_builds_a_markdown_link_from_the_row():
     assert data.cite("F015") == f"[{row['source_outlet']}, 16 Jul 2023]({row['source_url']})"
 
 
+def test_cite_says_undated_when_the_page_has_no_date():
+    facts = data.load_facts()
+    undated = facts[(facts["source_date"] == "") & (facts["date"] != "")].iloc[0]
+    citation = data.cite(undated["id"])
+    assert "undated page" in citation and data.format_date(undated["date"]) not in citation
+
+
 def test_facts_run_to_is_the_latest_date_in_the_data():
     latest = max(data.load_events()["when"].max(), data.load_facts()["when"].dropna().max())
     assert data.facts_run_to() == latest.date().isoformat()
