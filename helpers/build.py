@@ -229,12 +229,21 @@ def page_view(nb: Any, title: str) -> Any:
 _RANK = {"slide": 2, "subslide": 1}
 
 
+def _draws_figure(cell: Any) -> bool:
+    return any(
+        "image/png" in o.get("data", {}) or "image/jpeg" in o.get("data", {})
+        for o in cell.get("outputs", [])
+    )
+
+
 def slide_view(nb: Any, title: str) -> Any:
     """The notebook as its deck shows it.
 
     Solutions, skipped and removed cells are left out (a slide or subslide
     that one of them started is started by the next cell shown instead);
     cells tagged ``instructor-note`` become speaker notes; widgets become notes.
+    A cell that draws a figure shows only the figure: on a projector the code
+    would push it off the slide, and the page keeps the code for self-study.
     """
     deck = static_widgets(copy.deepcopy(nb))
     deck.metadata["title"] = title
@@ -247,6 +256,8 @@ def slide_view(nb: Any, title: str) -> Any:
         if "instructor-note" in _tags(cell) or kind == "notes":
             cell.metadata.setdefault("slideshow", {})["slide_type"] = "notes"
         else:
+            if cell.cell_type == "code" and _draws_figure(cell):
+                cell.metadata["tags"] = [*_tags(cell), "hide-input"]
             if _RANK.get(carry, 0) > _RANK.get(kind, 0):
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = carry
             carry = "-"

@@ -447,6 +447,20 @@ def test_slide_view_moves_a_removed_slide_start_to_the_next_cell():
     assert deck.metadata.title == "T" and len(nb.cells) == 6  # the original is untouched
 
 
+def test_slide_view_hides_the_code_of_figures_but_the_page_keeps_it():
+    nb = _notebook([_cell("md", "# T", "slide"), _cell("code", "plot()"), _cell("code", "1 + 1")])
+    nb.cells[1].outputs = [
+        nbformat.from_dict(
+            {"output_type": "display_data", "data": {"image/png": "AA=="}, "metadata": {}}
+        )
+    ]
+    deck = build.slide_view(nb, "T")
+    assert "hide-input" in deck.cells[1].metadata.tags
+    assert "hide-input" not in deck.cells[2].metadata.get("tags", [])
+    page = build.page_view(nb, "T")
+    assert "hide-input" not in page.cells[1].metadata.get("tags", [])
+
+
 def _widget_notebook(ids: list[str]) -> nbformat.NotebookNode:
     box, slider = ids
     nb = _notebook([_cell("code", "box")])
