@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import NOTEBOOK_IDS, NOTEBOOK_PATHS, executed_notebook
 
-from helpers import build, notebooks
+from helpers import build, data, notebooks
 
 pytestmark = pytest.mark.notebook
 
@@ -19,6 +21,18 @@ def test_the_course_has_notebooks():
 def test_committed_notebook_follows_template(path):
     problems = notebooks.lint(notebooks.read(path))
     assert problems == [], f"{path.name}: " + "; ".join(problems)
+
+
+FACT_OR_EVENT_ID = re.compile(r"\b[FE]\d{3}\b")
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=NOTEBOOK_IDS)
+def test_every_fact_and_event_id_a_notebook_names_exists_in_data(path):
+    # a citation like "(F214)" is only a citation if the row is there to follow
+    known = set(data.load_facts()["id"]) | set(data.load_events()["id"])
+    text = "\n".join(cell.source for cell in notebooks.read(path).cells)
+    named = set(FACT_OR_EVENT_ID.findall(text))
+    assert named - known == set(), f"{path.name} names ids that data/ lacks"
 
 
 @pytest.mark.parametrize("stem", NOTEBOOK_IDS)
