@@ -256,7 +256,8 @@ def slide_view(nb: Any, title: str) -> Any:
         if "instructor-note" in _tags(cell) or kind == "notes":
             cell.metadata.setdefault("slideshow", {})["slide_type"] = "notes"
         else:
-            if cell.cell_type == "code" and _draws_figure(cell):
+            if cell.cell_type == "code" and _draws_figure(cell) and "hide-input" not in _tags(cell):
+                # nbformat rejects a repeated tag, and so would every export of the deck
                 cell.metadata["tags"] = [*_tags(cell), "hide-input"]
             if _RANK.get(carry, 0) > _RANK.get(kind, 0):
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = carry

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,16 +181,43 @@ def execute(
     the cell. With ``offline`` the kernel cannot reach the network.
     """
     from nbclient import NotebookClient
+
+    with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
+        manager = _kernel_manager(Path(sockets))
+        client = NotebookClient(
+            nb,
+            km=manager,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
+            record_timing=False,
+            store_widget_state=True,
+        )
+        try:
+            return _run(client, nb, name, timeout, offline)
+        finally:
+            # nbclient shuts down only the kernels it created itself
+            if manager.has_kernel:
+                manager.shutdown_kernel(now=True)
+
+
+def _kernel_manager(sockets: Path) -> Any:
+    """A kernel manager that talks to its kernel over local sockets where it can.
+
+    Over TCP every kernel prints a warning about unencrypted traffic, which
+    buries the build's own progress lines; Unix domain sockets in a private
+    folder carry no such risk. Windows has no IPC transport and keeps TCP.
+    """
+    from jupyter_client.manager import KernelManager
+
+    if os.name != "posix":
+        return KernelManager(kernel_name="python3")
+    return KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
+
+
+def _run(client: Any, nb: Any, name: str, timeout: int, offline: bool) -> tuple[Any, float]:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
-        record_timing=False,
-        store_widget_state=True,
-    )
     started = time.perf_counter()
     try:
         client.execute(env=kernel_env(offline))

@@ -147,6 +147,7 @@ def test_home_page_opens_offline(offline):
 
 def _real_built(kind: str) -> list[Path]:
     out, results = real_course()
+    assert [r.name for r in results if r.status == "failed"] == []
     folder, suffix = {"deck": ("slides", ".slides.html"), "page": ("html", ".html")}[kind]
     return [out / folder / f"{r.name}{suffix}" for r in results if r.status != "failed"]
 

@@ -249,12 +249,13 @@ def test_synthetic_build_loads_nothing_from_the_network():
 
 
 @pytest.mark.notebook
-def test_the_real_course_build_loads_nothing_from_the_network():
+def test_the_real_course_builds_every_notebook_and_loads_nothing_from_the_network():
     out, results = real_course()
+    failed = {r.name: r.error for r in results if r.status == "failed"}
+    assert failed == {}
+    assert [r.name for r in results] == [p.stem for p in notebooks.discover()]
     assert remote_references(out) == []
-    built = [r.name for r in results if r.status != "failed"]
-    assert built, "no notebook of the course built"
-    for name in built:
+    for name in (r.name for r in results):
         for rel in (f"html/{name}.html", f"slides/{name}.slides.html"):
             assert (out / rel).is_file(), rel
 
@@ -459,6 +460,18 @@ def test_slide_view_hides_the_code_of_figures_but_the_page_keeps_it():
     assert "hide-input" not in deck.cells[2].metadata.get("tags", [])
     page = build.page_view(nb, "T")
     assert "hide-input" not in page.cells[1].metadata.get("tags", [])
+
+
+def test_slide_view_of_a_figure_already_tagged_hide_input_stays_a_valid_notebook():
+    nb = _notebook([_cell("md", "# T", "slide"), _cell("code", "plot()", tags=("hide-input",))])
+    nb.cells[1].outputs = [
+        nbformat.from_dict(
+            {"output_type": "display_data", "data": {"image/png": "AA=="}, "metadata": {}}
+        )
+    ]
+    deck = build.slide_view(nb, "T")
+    assert deck.cells[1].metadata.tags == ["hide-input"]
+    nbformat.validate(deck)
 
 
 def _widget_notebook(ids: list[str]) -> nbformat.NotebookNode:

@@ -1,5 +1,7 @@
 """helpers.notebooks: the template lint, outlines, and execution that fails clearly."""
 
+import os
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -93,6 +95,24 @@ def test_execution_failure_names_cell_and_error():
         notebooks.execute(nb, "demo.ipynb", timeout=30)
     assert info.value.cell == 2
     assert str(info.value) == "demo.ipynb, cell 2: ZeroDivisionError: division by zero"
+
+
+def test_execution_stops_its_kernel_and_prints_no_transport_warning(capfd):
+    nb = make([new_code_cell("import os\nos.getpid()")])
+    executed, _ = notebooks.execute(nb, "pid.ipynb", timeout=30)
+    pid = int(executed.cells[0].outputs[0]["data"]["text/plain"])
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    assert "without encryption" not in capfd.readouterr().err
+
+
+def test_a_failing_notebook_stops_its_kernel_too():
+    nb = make([new_code_cell("import os\nos.getpid()"), new_code_cell("1 / 0")])
+    with pytest.raises(notebooks.NotebookFailed):
+        notebooks.execute(nb, "fails.ipynb", timeout=30)
+    pid = int(nb.cells[0].outputs[0]["data"]["text/plain"])
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
 
 
 def test_kernel_cannot_reach_the_network():
