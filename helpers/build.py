@@ -499,11 +499,14 @@ def _previous_files(name: str, out_dir: Path) -> dict[str, bytes]:
     }
 
 
-def index_page(results: list[Result], available: set[str] | None = None) -> str:
+def index_page(
+    results: list[Result], available: set[str] | None = None, facts_as_of: str = ""
+) -> str:
     """The course home page: every notebook, its objectives and minutes, and its files.
 
     ``available`` names the notebooks that have files in this build (all of
     them if not given); a notebook without files is listed without links.
+    ``facts_as_of`` (a date as readers see it) says how recent the course's facts are.
     """
     rows = []
     for r in results:
@@ -535,6 +538,12 @@ def index_page(results: list[Result], available: set[str] | None = None) -> str:
 </section>"""
         )
     total = sum(r.minutes or 0 for r in results)
+    as_of = (
+        f'<p class="as-of">The course\'s facts run to <strong>{html.escape(facts_as_of)}</strong>: '
+        "anything later is not in it.</p>"
+        if facts_as_of
+        else ""
+    )
     downloads = (
         f'<p class="downloads">Download every notebook at once: '
         f'<a href="{zip_name("student")}" download>student edition (zip)</a> · '
@@ -558,10 +567,25 @@ Pakistan's army chief to Tehran: its context, its actors and the regional dynami
 Each notebook has a page to read, a slide deck to project (press <kbd>S</kbd> for the
 speaker notes), a student notebook (exercises open) and an instructor notebook
 (solutions and outputs included). Everything here works offline.</p>
+{as_of}
 {downloads}
 {"".join(rows)}
 </body></html>
 """
+
+
+def _facts_as_of() -> str:
+    """The date the course's data runs to, or "" if the data cannot be read.
+
+    A broken data file fails the notebooks that read it, with its file and
+    line; the home page should still be written for the others.
+    """
+    from helpers import data
+
+    try:
+        return data.format_date(data.facts_run_to())
+    except data.DataError:
+        return ""
 
 
 def _replace_dir(new: Path, target: Path) -> None:
@@ -673,7 +697,8 @@ def build(
         for rel, data in _edition_zips(staging).items():
             (staging / rel).write_bytes(data)
         available = {p.stem for p in paths if outcomes[p.stem][1]}
-        (staging / "index.html").write_text(index_page(results, available), encoding="utf-8")
+        home = index_page(results, available, facts_as_of=_facts_as_of())
+        (staging / "index.html").write_text(home, encoding="utf-8")
         _write_manifest(staging, None if failed else build_key, results)
         _replace_dir(staging, out_dir)
     finally:

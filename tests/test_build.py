@@ -394,7 +394,8 @@ def test_a_failing_notebook_keeps_its_last_good_files_and_fails_the_build(tmp_pa
 
 
 @pytest.mark.notebook
-def test_a_no_change_rebuild_is_fast_and_skips_nbconvert(tmp_path):
+def test_a_no_change_rebuild_skips_nbconvert_and_kernels(tmp_path):
+    # why it is fast, checked here; how fast, measured by `make bench` (docs/performance.md)
     sources, _, second, second_cache = synthetic_course()
     out, cache = tmp_path / "build", tmp_path / "cache"
     shutil.copytree(second, out)
@@ -405,18 +406,17 @@ def test_a_no_change_rebuild_is_fast_and_skips_nbconvert(tmp_path):
         + [f"{key}=Path({str(value)!r})" for key, value in (("cache_dir", cache), ("repo", INPUTS))]
     )
     script = (
-        "import sys, time; t = time.perf_counter(); from pathlib import Path; "
+        "import sys; from pathlib import Path; "
         f"from helpers import build; results = build.build({call}); "
         "print(build.summary(results)); "
         "print([r.status for r in results] == ['cached', 'cached'], "
-        "'nbconvert' in sys.modules, 'nbclient' in sys.modules, time.perf_counter() - t)"
+        "'nbconvert' in sys.modules, 'nbclient' in sys.modules)"
     )
     run = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
-    code, nbconvert_loaded, nbclient_loaded, seconds = run.stdout.split()[-4:]
+    code, nbconvert_loaded, nbclient_loaded = run.stdout.split()[-3:]
     assert (code, nbconvert_loaded, nbclient_loaded) == ("True", "False", "False"), run.stdout
-    assert float(seconds) < 2.0, run.stdout
     assert "up to date" in run.stdout, run.stdout
     assert tree_bytes(out) == made
     # a damaged build/ is noticed and rebuilt from the cache, without executing
@@ -577,6 +577,23 @@ def test_index_page_lists_a_failed_notebook_without_files():
     assert 'href="html/01-a.html"' in home and 'href="html/02-b.html"' not in home
     assert "failed to build and has no earlier build" in home
     assert "about 5 minutes" in home
+
+
+def test_index_page_says_how_recent_the_facts_are():
+    results = [build.Result("01-a", "built", 1.0, "A", 5, ("one",))]
+    assert "facts run to <strong>5 Dec 2025</strong>" in build.index_page(
+        results, facts_as_of="5 Dec 2025"
+    )
+    assert "facts run to" not in build.index_page(results)
+
+
+@pytest.mark.notebook
+def test_the_real_course_home_page_gives_the_date_the_data_runs_to():
+    from helpers import data
+
+    out, _ = real_course()
+    home = (out / "index.html").read_text()
+    assert f"<strong>{data.format_date(data.facts_run_to())}</strong>" in home
 
 
 def test_summary_table_has_a_row_per_notebook():
