@@ -263,8 +263,106 @@ def slide_view(nb: Any, title: str) -> Any:
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = carry
             carry = "-"
         cells.append(cell)
-    deck.cells = cells
+    deck.cells = paginate(cells)
     return deck
+
+
+# A deck is 1280 x 800 (export_slides); reveal.js scales it to the screen, so
+# these sizes hold on any projector. The template caps images at FIGURE_MAX_PX.
+SLIDE_WIDTH_PX, SLIDE_HEIGHT_PX, FIGURE_MAX_PX = 1280, 800, 540
+_TEXT_LINE_PX, _CODE_LINE_PX, _HEADING_PX, _CHARS_PER_LINE = 30, 22, 70, 100
+
+
+def _png_size(data: str) -> tuple[int, int] | None:
+    """Width and height of a base64 PNG, read from its header (None if unreadable)."""
+    import base64
+    import binascii
+    import struct
+
+    try:
+        head = base64.b64decode(data[:44])
+    except (binascii.Error, ValueError):
+        return None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+def _lines_px(text: str, line_px: int) -> int:
+    lines = text.splitlines() or [""]
+    return sum(line_px * max(1, -(-len(line) // _CHARS_PER_LINE)) for line in lines)
+
+
+def estimated_height(cell: Any) -> int:
+    """Roughly how many pixels of a 1280 x 800 slide ``cell`` fills (a guess, not a layout).
+
+    Enough to decide where a long slide should continue on a new one: headings,
+    wrapped text, code lines, table rows and figures at their capped size.
+    """
+    if _slide_type(cell) == "notes":
+        return 0
+    if cell.cell_type == "markdown":
+        body = [line for line in cell.source.splitlines() if not line.startswith("#")]
+        headings = len(cell.source.splitlines()) - len(body)
+        return headings * _HEADING_PX + (_lines_px("\n".join(body), _TEXT_LINE_PX) if body else 0)
+    if cell.cell_type != "code":
+        return 0
+    height = 0 if "hide-input" in _tags(cell) else _lines_px(cell.source, _CODE_LINE_PX) + 20
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if "image/png" in data or "image/jpeg" in data:
+            size = _png_size(data.get("image/png", ""))
+            if size:
+                width, tall = size
+                height += min(FIGURE_MAX_PX, int(tall * min(1.0, (SLIDE_WIDTH_PX - 40) / width)))
+            else:
+                height += FIGURE_MAX_PX
+        elif "text/html" in data:
+            markup = "".join(data["text/html"])
+            note = 20 if "course-widget-note" in markup else 0
+            height += 28 * max(1, markup.count("<tr")) + note
+        elif "text/plain" in data or output.get("output_type") == "stream":
+            height += _lines_px("".join(data.get("text/plain", output.get("text", ""))), 20)
+    return height
+
+
+def paginate(cells: list[Any], budget: int = SLIDE_HEIGHT_PX - 60) -> list[Any]:
+    """Continue a slide that would run past the bottom of the screen on a new subslide.
+
+    Walking the deck's cells in order, a cell that would push the current slide
+    past ``budget`` pixels (see ``estimated_height``) starts a subslide, and
+    takes its lead-in sentence with it: a figure always shows together with the
+    sentence that introduces it. A cell taller than a whole slide keeps its own
+    slide, and the slide scrolls. ``cells`` are changed in place and returned.
+    """
+    used = 0
+    shown: list[int] = []  # positions of the cells shown on the current (sub)slide
+    for index, cell in enumerate(cells):
+        kind = _slide_type(cell)
+        if kind == "notes":
+            continue
+        height = estimated_height(cell)
+        if kind in _RANK:
+            used, shown = height, [index]
+            continue
+        # a cell taller than a whole slide gains nothing from a fresh one: it stays, and scrolls
+        if shown and used + height > budget and height <= budget:
+            start = index
+            lead = cells[shown[-1]]
+            if (
+                len(shown) > 1
+                and lead.cell_type == "markdown"
+                and _slide_type(lead) == "-"
+                and not lead.source.lstrip().startswith("#")
+            ):
+                start = shown[-1]  # the lead-in sentence moves with what it introduces
+            cells[start].metadata.setdefault("slideshow", {})["slide_type"] = "subslide"
+            used = sum(estimated_height(c) for c in cells[start : index + 1])
+            shown = [i for i in range(start, index + 1) if _slide_type(cells[i]) != "notes"]
+            continue
+        used += height
+        shown.append(index)
+    return cells
 
 
 # ---------------------------------------------------------------- exports

@@ -174,3 +174,41 @@ def test_every_course_page_shows_images_with_alt_text_offline(browser):
         finally:
             offline.close()
     assert images > 0, "the course's pages show no figure at all"
+
+
+def _figures_cut_off(offline: OfflinePage, deck: Path) -> list[str]:
+    """The figures of ``deck`` that run past the bottom of the screen when shown."""
+    page = offline.open(deck)
+    page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()", timeout=10_000)
+    count = page.evaluate("document.querySelectorAll('.reveal .slides img').length")
+    cut = []
+    for index in range(count):
+        page.evaluate(
+            f"""() => {{
+                const img = document.querySelectorAll('.reveal .slides img')[{index}];
+                const at = Reveal.getIndices(img.closest('section'));
+                Reveal.slide(at.h, at.v);
+            }}"""
+        )
+        bottom, screen, alt = page.evaluate(
+            f"""() => {{
+                const img = document.querySelectorAll('.reveal .slides img')[{index}];
+                return [img.getBoundingClientRect().bottom, window.innerHeight,
+                        (img.alt || '').slice(0, 60)];
+            }}"""
+        )
+        if bottom > screen + 1:
+            cut.append(f"{deck.name}: figure {index} ({alt}…) ends at {bottom:.0f} px of {screen}")
+    return cut
+
+
+def test_every_course_figure_fits_on_its_slide(browser):
+    # on a projector nobody scrolls: a figure shows whole, with the sentence that introduces it
+    cut = []
+    for deck in _real_built("deck"):
+        offline = OfflinePage(browser)
+        try:
+            cut += _figures_cut_off(offline, deck)
+        finally:
+            offline.close()
+    assert cut == []

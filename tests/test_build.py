@@ -474,6 +474,81 @@ def test_slide_view_of_a_figure_already_tagged_hide_input_stays_a_valid_notebook
     nbformat.validate(deck)
 
 
+def _png(width: int, height: int) -> str:
+    """A base64 PNG header of the given size (enough for the size estimate)."""
+    import base64
+    import struct
+
+    header = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR"
+    return base64.b64encode(
+        header + struct.pack(">II", width, height) + b"\x08\x06\x00\x00\x00"
+    ).decode()
+
+
+def _figure_cell(width: int = 1100, height: int = 600) -> nbformat.NotebookNode:
+    cell = nbformat.from_dict(_cell("code", "plot()"))
+    cell.outputs = [
+        nbformat.from_dict(
+            {
+                "output_type": "display_data",
+                "data": {"image/png": _png(width, height)},
+                "metadata": {},
+            }
+        )
+    ]
+    return cell
+
+
+def test_estimated_height_reads_the_figure_size_and_caps_it():
+    small, tall = _figure_cell(1100, 300), _figure_cell(1000, 800)
+    assert 300 < build.estimated_height(small) < build.estimated_height(tall)
+    assert build.estimated_height(tall) <= build.FIGURE_MAX_PX + 60
+    small.metadata["tags"] = ["hide-input"]
+    assert build.estimated_height(small) == 300
+    assert build.estimated_height(_cell("md", "note", "notes")) == 0
+    assert build.estimated_height(_cell("md", "x" * 250)) > build.estimated_height(_cell("md", "x"))
+
+
+def test_paginate_moves_a_figure_and_its_lead_in_to_a_new_subslide():
+    cells = [
+        _cell("md", "## A point", "slide"),
+        _cell("md", "A long paragraph. " * 40),
+        _cell("md", "The figure below shows it:"),
+        _figure_cell(),
+        _cell("md", "What the figure means."),
+    ]
+    kinds = [_slide_type(c) for c in build.paginate([nbformat.from_dict(c) for c in cells])]
+    assert kinds == ["slide", "-", "subslide", "-", "-"]
+
+
+def test_paginate_leaves_a_slide_that_fits_alone():
+    cells = [_cell("md", "## A point", "slide"), _cell("md", "Look:"), _figure_cell(1100, 300)]
+    kinds = [_slide_type(c) for c in build.paginate([nbformat.from_dict(c) for c in cells])]
+    assert kinds == ["slide", "-", "-"]
+
+
+def test_paginate_never_leaves_an_empty_slide_for_a_cell_taller_than_the_screen():
+    table = nbformat.from_dict(_cell("code", "table"))
+    rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(60))
+    table.outputs = [
+        nbformat.from_dict(
+            {
+                "output_type": "execute_result",
+                "data": {"text/html": f"<table>{rows}</table>"},
+                "metadata": {},
+                "execution_count": 1,
+            }
+        )
+    ]
+    cells = [_cell("md", "## A point", "slide"), table, _cell("md", "after")]
+    kinds = [_slide_type(c) for c in build.paginate([nbformat.from_dict(c) for c in cells])]
+    assert kinds == ["slide", "-", "subslide"]
+
+
+def _slide_type(cell: dict) -> str:
+    return cell["metadata"].get("slideshow", {}).get("slide_type", "-")
+
+
 def _widget_notebook(ids: list[str]) -> nbformat.NotebookNode:
     box, slider = ids
     nb = _notebook([_cell("code", "box")])
