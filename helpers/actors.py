@@ -92,17 +92,29 @@ def resolve(name: str) -> str:
     """
     if not isinstance(name, str) or not name.strip():
         raise UnknownActorError(f"an actor's name must be non-empty text, not {name!r}")
-    index = _index()
-    key = normalise(name)
-    for candidate in (key, _strip_title(key)):
-        if candidate in index:
-            return index[candidate]
+    canonical = known(name)
+    if canonical:
+        return canonical
     suggestions = suggest(name)
     if suggestions:
         hint = "; did you mean " + " or ".join(suggestions) + "?"
     else:
         hint = "; see helpers.actors.names() for the list"
     raise UnknownActorError(f"no actor {name!r}{hint}")
+
+
+def known(name: str) -> str | None:
+    """The canonical name for a known spelling of an actor, or None (no error, no suggestions).
+
+    For text that may name people the course does not list, such as the
+    timeline's ``actors`` cells; ``resolve`` is for names that must be known.
+    """
+    index = _index()
+    key = normalise(name)
+    for candidate in (key, _strip_title(key)):
+        if candidate in index:
+            return index[candidate]
+    return None
 
 
 def suggest(name: str, limit: int = 3) -> list[str]:

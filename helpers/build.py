@@ -267,8 +267,8 @@ def slide_view(nb: Any, title: str) -> Any:
     return deck
 
 
-# A deck is 1280 x 800 (export_slides); reveal.js scales it to the screen, so
-# these sizes hold on any projector. The template caps images at FIGURE_MAX_PX.
+# A deck is SLIDE_WIDTH_PX x SLIDE_HEIGHT_PX; reveal.js scales it to the screen, so
+# these sizes hold on any projector. The slide template caps images at FIGURE_MAX_PX.
 SLIDE_WIDTH_PX, SLIDE_HEIGHT_PX, FIGURE_MAX_PX = 1280, 800, 540
 _TEXT_LINE_PX, _CODE_LINE_PX, _HEADING_PX, _CHARS_PER_LINE = 30, 22, 70, 100
 
@@ -417,9 +417,10 @@ def export_slides(nb: Any, title: str = "", name: str = "notebook") -> str:
         reveal_theme="white",
         reveal_transition="none",
         reveal_number="c/t",
-        reveal_width="1280",
-        reveal_height="800",
+        reveal_width=str(SLIDE_WIDTH_PX),
+        reveal_height=str(SLIDE_HEIGHT_PX),
     )
+    exporter.environment.globals["figure_max_px"] = FIGURE_MAX_PX
     return _export(exporter, slide_view(nb, title or name), name)
 
 

@@ -18,7 +18,7 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,6 +55,14 @@ class Dataset:
     columns: tuple[Column, ...]
     key: str | None = None
     key_pattern: str | None = None
+    # a check across columns of one row: returns a problem to report, or None
+    row_check: Callable[[dict[str, str]], str | None] | None = None
+
+
+def _low_not_above_high(row: dict[str, str]) -> str | None:
+    if row["high"] and float(row["high"]) < float(row["low"]):
+        return f"low {float(row['low']):g} is above high {float(row['high']):g}"
+    return None
 
 
 DATASETS: dict[str, Dataset] = {
@@ -165,6 +173,7 @@ DATASETS: dict[str, Dataset] = {
         ),
         key="id",
         key_pattern=r"X\d{3}",
+        row_check=_low_not_above_high,
     ),
     "outlet_reports": Dataset(
         "outlet_reports.csv",
@@ -326,6 +335,10 @@ def read_rows(dataset: Dataset, path: Path) -> list[dict[str, str]]:
                         f"{where}, line {line}: {dataset.key} {key!r} repeats line {seen[key]}"
                     )
                 seen[key] = line
+            if dataset.row_check:
+                problem = dataset.row_check(row)
+                if problem:
+                    raise DataError(f"{where}, line {line}: {problem}")
             rows.append(row)
     if not rows:
         raise DataError(f"{where}: no data rows below the header")
@@ -404,16 +417,7 @@ def load_estimates(path: str | Path | None = None) -> pd.DataFrame:
     only a lower bound ("over $2 billion"). A value that is not a number, or a
     ``low`` above its ``high``, raises DataError naming the file and line.
     """
-    frame = load("estimates", path)
-    where = display_path(Path(path) if path is not None else DATA_DIR / "estimates.csv")
-    backwards = (frame["high"] < frame["low"]).to_numpy()
-    if backwards.any():
-        row = int(backwards.argmax())
-        raise DataError(
-            f"{where}, line {row + 2}: low {frame['low'].iloc[row]:g} is above "
-            f"high {frame['high'].iloc[row]:g}"
-        )
-    return frame
+    return load("estimates", path)
 
 
 def validate_all(data_dir: str | Path | None = None) -> dict[str, int]:
@@ -422,15 +426,24 @@ def validate_all(data_dir: str | Path | None = None) -> dict[str, int]:
     return {name: len(read_rows(ds, folder / ds.filename)) for name, ds in DATASETS.items()}
 
 
+def rows_by_id(table: pd.DataFrame, ids: Sequence[str], kind: str) -> pd.DataFrame:
+    """The rows of ``table`` (indexed by id) for ``ids``, in that order.
+
+    An unknown id raises KeyError naming the ``kind`` of row and suggesting
+    close ids, so a typo in a notebook reads "no event 'E31'; did you mean E031?".
+    """
+    for row_id in ids:
+        if row_id not in table.index:
+            close = difflib.get_close_matches(row_id, table.index.tolist(), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise KeyError(f"no {kind} {row_id!r}{hint}")
+    return table.loc[list(ids)]
+
+
 def fact(fact_id: str) -> pd.Series:
     """One row of the fact base by id (``"F015"``); a wrong id suggests close ones."""
-    facts = load_facts().set_index("id")
     key = fact_id.strip().upper()
-    if key not in facts.index:
-        close = difflib.get_close_matches(key, facts.index.tolist(), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(f"no fact {fact_id!r}{hint}")
-    return facts.loc[key]
+    return rows_by_id(load_facts().set_index("id"), [key], "fact").iloc[0]
 
 
 def format_date(text: str) -> str:

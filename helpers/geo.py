@@ -425,10 +425,7 @@ def tint(colour: str, amount: float = 0.3) -> str:
     >>> tint("#000000", 0.25)
     '#bfbfbf'
     """
-    if not 0 <= amount <= 1:
-        raise ValueError(f"amount must be between 0 and 1, not {amount}")
-    rgb = [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
-    return "#" + "".join(f"{round(255 - (255 - c) * amount):02x}" for c in rgb)
+    return _mix(colour, amount, toward=255)
 
 
 def shade(colour: str, amount: float = 0.6) -> str:
@@ -437,10 +434,15 @@ def shade(colour: str, amount: float = 0.6) -> str:
     >>> shade("#ffffff", 0.5)
     '#808080'
     """
+    return _mix(colour, amount, toward=0)
+
+
+def _mix(colour: str, amount: float, toward: int) -> str:
+    """``amount`` of a hex colour, the rest the grey level ``toward`` (255 white, 0 black)."""
     if not 0 <= amount <= 1:
         raise ValueError(f"amount must be between 0 and 1, not {amount}")
     rgb = [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
-    return "#" + "".join(f"{round(c * amount):02x}" for c in rgb)
+    return "#" + "".join(f"{round(toward + (c - toward) * amount):02x}" for c in rgb)
 
 
 def _area_label(ax: Axes, name: str, lon: float, lat: float) -> None:

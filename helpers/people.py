@@ -18,7 +18,7 @@ import re
 import textwrap
 from typing import TYPE_CHECKING
 
-from helpers import actors, data
+from helpers import actors, data, timeline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -172,13 +172,9 @@ def actor_card(name: str) -> str:
             f"| **{data.format_date(fate.date)}** | {fate.what_happened} "
             f"([{fate.source}]({fate.source_url})) |"
         )
-    lines.append(f"| **Source of this row** | [{_host(row['source_url'])}]({row['source_url']}) |")
+    site = timeline.source_site(row["source_url"])
+    lines.append(f"| **Source of this row** | [{site}]({row['source_url']}) |")
     return "\n".join(lines)
-
-
-def _host(url: str) -> str:
-    match = re.match(r"https?://(?:www\.)?([^/]+)", url)
-    return match.group(1) if match else url
 
 
 def explore_actor(name: str) -> str:
@@ -215,7 +211,7 @@ def attribution_colours() -> dict[str, str]:
         "both-sides": palette["reddish purple"],
         "other-media": palette["orange"],
         "unattributed": palette["vermillion"],
-        "mixed": "#999999",
+        "mixed": plotting.COUNTRY_COLOURS["other"],
     }
 
 
@@ -361,8 +357,9 @@ def _cell(x: float, y: float, colour: str):
 def draw_meetings(ax: Axes, table: pd.DataFrame, arrived: str | None = None) -> None:
     """Draw ``meetings()`` on ``ax``: one row per host, placed on the day reported.
 
-    Filled markers are facts rated ``high`` (several outlets agree), hollow ones
-    ``medium`` (one outlet). ``arrived`` (ISO date) shades the arrival day.
+    Filled markers are facts rated ``high`` confidence (several reliable outlets
+    agree), hollow ones ``medium`` (the fact base rests on one reliable outlet).
+    ``arrived`` (ISO date) shades the arrival day.
     """
     import pandas as pd
     from matplotlib.lines import Line2D
@@ -411,7 +408,7 @@ def draw_meetings(ax: Axes, table: pd.DataFrame, arrived: str | None = None) -> 
     ax.set_ylim(len(table) - 0.3, -0.7)
     ax.legend(
         handles=[
-            Line2D([], [], marker="o", ls="", ms=12, color=colour, label="several outlets agree"),
+            Line2D([], [], marker="o", ls="", ms=12, color=colour, label="high confidence"),
             Line2D(
                 [],
                 [],
@@ -421,7 +418,7 @@ def draw_meetings(ax: Axes, table: pd.DataFrame, arrived: str | None = None) -> 
                 color=colour,
                 mfc="white",
                 mew=2.5,
-                label="one outlet only",
+                label="medium confidence",
             ),
         ],
         loc="lower left",
@@ -445,16 +442,18 @@ def draw_fates(ax: Axes, table: pd.DataFrame, start: str, end: str) -> None:
     names = list(dict.fromkeys(table["person"]))
     for y, name in enumerate(names):
         rows = table[table["person"] == name]
-        colour = plotting.COUNTRY_COLOURS.get(rows["country"].iloc[0], "#999999")
+        colour = plotting.COUNTRY_COLOURS.get(
+            rows["country"].iloc[0], plotting.COUNTRY_COLOURS["other"]
+        )
         dates = pd.to_datetime(rows["date"])
         died = rows["outcome"] == "died"
         stop = dates[died].min() if died.any() else finish
         ax.plot([begin, stop], [y, y], color=colour, lw=4, solid_capstyle="butt")
-        for when, outcome in zip(dates, rows["outcome"], strict=True):
+        for when, iso, outcome in zip(dates, rows["date"], rows["outcome"], strict=True):
             marker = "X" if outcome == "died" else "D"
             ax.plot(when, y, marker, ms=14, color="black" if outcome == "died" else colour)
             ax.annotate(
-                f"{when:%d %b %Y}",
+                data.format_date(iso),
                 (when, y),
                 xytext=(0, 12),
                 textcoords="offset points",

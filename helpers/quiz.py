@@ -23,9 +23,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
-from helpers import data
+from helpers import data, regional, timeline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,7 +38,7 @@ TOPICS = (
     "what happened next",
     "reading the news",
 )
-_ID = re.compile(r"[FEX]\d{3}")
+_ID = re.compile(r"[FERX]\d{3}")
 
 
 @dataclass(frozen=True)
@@ -101,18 +100,19 @@ def check(question: Question, answer: str) -> str:
 
 
 def cite_one(row_id: str) -> str:
-    """A Markdown citation for a fact (``F015``) or event (``E033``) id."""
+    """A Markdown citation for a fact (``F015``), event (``E033``), outlet report (``R005``)
+    or estimate (``X030``) id."""
     if row_id.startswith("F"):
         return data.cite(row_id)
     if row_id.startswith("E"):
-        events = data.load_events().set_index("id")
-        if row_id not in events.index:
-            close = difflib.get_close_matches(row_id, events.index.tolist(), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise KeyError(f"no event {row_id!r}{hint}")
-        row = events.loc[row_id]
-        site = urlparse(row["source_url"]).netloc.removeprefix("www.")
+        row = data.rows_by_id(data.load_events().set_index("id"), [row_id], "event").iloc[0]
+        site = timeline.source_site(row["source_url"])
         return f"[{site} (event {row_id})]({row['source_url']})"
+    if row_id.startswith("R"):
+        reports = data.load_outlet_reports().set_index("id")
+        row = data.rows_by_id(reports, [row_id], "outlet report").iloc[0]
+        when = data.format_date(row["report_date"]) if row["report_date"] else "undated page"
+        return f"[{row['outlet']}, {when} (report {row_id})]({row['source_url']})"
     estimates = data.load_estimates().set_index("id")
     if row_id not in estimates.index:
         raise KeyError(f"no fact, event or estimate {row_id!r}")
@@ -150,12 +150,7 @@ def date_question(
     """
     events = data.load_events().set_index("id")
     ids = [event_id, *distractor_ids]
-    for row_id in ids:
-        if row_id not in events.index:
-            close = difflib.get_close_matches(row_id, events.index.tolist(), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise KeyError(f"no event {row_id!r}{hint}")
-    rows = events.loc[ids].sort_values("when")
+    rows = data.rows_by_id(events, ids, "event").sort_values("when")
     dates = {row_id: data.format_date(events.at[row_id, "date"]) for row_id in ids}
     if len(set(dates.values())) != len(ids):
         raise ValueError(f"two of the events {ids} share a date; choose other distractors")
@@ -178,21 +173,25 @@ def date_question(
     )
 
 
+# The fact base's published lengths of the Iran-Pakistan border.
+BORDER_LENGTH_FACTS = ("F082", "F083", "F084", "F085", "F086", "F087")
+
+
+def _border_lengths() -> pd.DataFrame:
+    """The border-length facts with their figure in km (column ``km``)."""
+    facts = data.rows_by_id(data.load_facts().set_index("id"), BORDER_LENGTH_FACTS, "fact")
+    return facts.assign(km=[int(re.sub(r"[^\d]", "", v.split("km")[0])) for v in facts["value"]])
+
+
 def border_length_range() -> tuple[int, int]:
     """The shortest and longest border lengths the fact base's sources give (km)."""
-    facts = data.load_facts().set_index("id")
-    values = facts.loc[["F082", "F083", "F084", "F085", "F086", "F087"], "value"]
-    numbers = [int(re.sub(r"[^\d]", "", v.split("km")[0])) for v in values]
-    return min(numbers), max(numbers)
+    km = _border_lengths()["km"]
+    return int(km.min()), int(km.max())
 
 
 def shia_share_range() -> tuple[float, float]:
     """The lowest and highest Shia share of Pakistan (percent) in ``data/estimates.csv``."""
-    estimates = data.load_estimates()
-    shares = estimates[
-        (estimates["country"] == "Pakistan") & estimates["quantity"].str.startswith("Shia share")
-    ]
-    return float(shares["low"].min()), float(shares["high"].fillna(shares["low"]).max())
+    return regional.overall_range(regional.shia_estimates())
 
 
 def _mixed(
@@ -306,9 +305,8 @@ def _actors() -> list[Question]:
 def _border() -> list[Question]:
     topic = "the border"
     low, high = border_length_range()
-    lengths = data.load_facts().set_index("id").loc[[f"F08{i}" for i in range(2, 8)]]
-    km = lengths["value"].map(lambda v: int(re.sub(r"[^\d]", "", v.split("km")[0])))
-    most = km[lengths["confidence"] != "low"]
+    lengths = _border_lengths()
+    most = lengths.loc[lengths["confidence"] != "low", "km"]
     answer = (
         f"Sources disagree: most give {most.min():,}-{most.max():,} km; "
         f"low-confidence sources say {low:,} and about {high:,} km"
@@ -328,12 +326,12 @@ def _border() -> list[Question]:
                 "not of the border (F096).",
                 answer: "No single figure is agreed, so give the range and who says what.",
             },
-            ("F082", "F083", "F084", "F085", "F086", "F087"),
+            BORDER_LENGTH_FACTS,
             topic,
         ),
         _mixed(
-            f"Which crossing opened on {data.format_date(crossing)} as the second official "
-            "crossing?",
+            f"Which crossing opened on {data.format_date(crossing)} (Business Recorder's date; "
+            "a Financial Tribune report says a Monday) as the second official crossing?",
             ("Gabd-Rimdan", "Taftan-Mirjaveh", "Mand-Pishin", "Kuhak-Chadgi"),
             "Gabd-Rimdan",
             {
@@ -415,16 +413,18 @@ def _regional() -> list[Question]:
     )
     low, high = shia_share_range()
     shia = f"No official figure exists; estimates run from {low:g}% to {high:g}%, so give a range"
+    ministers = f"Beijing, {data.format_date(_fact('F054', 'date'))}"
+    defence_pact = f"Riyadh, {data.format_date(_fact('F132', 'date'))}"
     return [
         _mixed(
             "Where and when was the China-brokered Saudi-Iran deal announced?",
-            (deal, f"Beijing, {data.format_date(_fact('F054', 'date'))}", "Riyadh, 17 Sep 2025"),
+            (deal, ministers, defence_pact),
             deal,
             {
                 deal: "Talks ran from 6 to 10 March; embassies were to reopen within two months.",
-                f"Beijing, {data.format_date(_fact('F054', 'date'))}": "That is when the two "
-                "foreign ministers met in Beijing, after the deal (F054).",
-                "Riyadh, 17 Sep 2025": "That is the Pakistan-Saudi defence pact (F132).",
+                ministers: "That is when the two foreign ministers met in Beijing, after the "
+                "deal (F054).",
+                defence_pact: "That is the Pakistan-Saudi defence pact (F132).",
             },
             ("F051",),
             topic,
@@ -517,12 +517,12 @@ def _news() -> list[Question]:
             (stitched, "'Raeisi' is a typo", "They are two different people"),
             stitched,
             {
-                stitched: "PTI wrote 'Raisi' (F144); Iranian state media write 'Raeisi' "
-                "(F145, F041).",
+                stitched: "PTI wrote 'Raisi' (R005) and the article copied PTI (F144); Iranian "
+                "state media write 'Raeisi' (F145, F041).",
                 "'Raeisi' is a typo": "It is the spelling Iranian state media use (F041).",
                 "They are two different people": "Both spellings name Ebrahim Raisi (F041).",
             },
-            ("F144", "F145"),
+            ("R005", "F144", "F145"),
             topic,
         ),
         _mixed(
@@ -549,12 +549,12 @@ def _news() -> list[Question]:
             "Pakistan has the largest Shia population after Iran",
             {
                 "Pakistan has the largest Shia population after Iran": "PTI wrote it with no "
-                "source, and the article dropped PTI's hedge 'It is believed' (F061).",
+                "source (F061), and the article dropped PTI's hedge 'It is believed' (R009).",
                 "Terrorism is a common threat": "That is ISPR's statement (F014).",
                 "Iran wants to promote economic ties with Pakistan via secure borders": "That "
                 "is Raisi, in Iranian state-media copy (F145).",
             },
-            ("F061", "F144"),
+            ("F061", "R009", "F144"),
             topic,
         ),
     ]

@@ -245,6 +245,7 @@ def trade_view(
     Returns ``(png bytes, alt text)``, which ``widgets.display_result`` shows.
     """
     table = trade_table(comparison, statistics)
+    alt = describe_trade(table)
     fig, ax = plotting.figure(figsize=(10, 1.6 + 0.9 * max(len(table), 2)))
     draw_trade(ax, table)
     png = plotting.render(
@@ -253,9 +254,9 @@ def trade_view(
         xlabel="US$ million",
         ylabel="Flow (whose statistics)",
         source=sources_line(table),
-        alt=describe_trade(table),
+        alt=alt,
     )
-    return png, describe_trade(table)
+    return png, alt
 
 
 def trade_explorer() -> Explorer:
@@ -401,6 +402,7 @@ def shia_view(sources: str = "all sources") -> tuple[bytes, str]:
     levels = CONFIDENCE_FILTERS[_choose(sources, list(CONFIDENCE_FILTERS), "choice of sources")]
     table = shia_estimates(confidence=levels)
     low, high = overall_range(table)
+    alt = describe_ranges(table)
     fig, ax = plotting.figure(figsize=(10, 1.8 + 0.75 * len(table)))
     draw_ranges(ax, table)
     png = plotting.render(
@@ -409,9 +411,9 @@ def shia_view(sources: str = "all sources") -> tuple[bytes, str]:
         xlabel="Percent",
         ylabel="Estimate by",
         source=sources_line(table),
-        alt=describe_ranges(table),
+        alt=alt,
     )
-    return png, describe_ranges(table)
+    return png, alt
 
 
 def shia_explorer() -> Explorer:
@@ -450,12 +452,6 @@ def fact_table(ids: list[str]) -> pd.DataFrame:
 
 def event_table(ids: list[str]) -> pd.DataFrame:
     """Events by id, in date order: date, event, place and the source's web address."""
-    events = data.load_events().set_index("id")
-    unknown = [i for i in ids if i not in events.index]
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], events.index.tolist(), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(f"no event {unknown[0]!r}{hint}")
-    rows = events.loc[list(ids)].sort_values("when")
+    rows = data.rows_by_id(data.load_events().set_index("id"), ids, "event").sort_values("when")
     rows = rows.assign(date=[data.format_date(d) for d in rows["date"]])
     return rows[["date", "event", "place", "source_url"]]

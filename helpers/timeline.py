@@ -27,11 +27,11 @@ from helpers import actors as actor_names
 from helpers.data import (
     DATA_DIR,
     format_date,
-    load_actors,
     load_events,
     load_places,
     parse_date,
 )
+from helpers.plotting import COUNTRY_COLOURS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,7 +56,7 @@ GROUP_SIDES: dict[str, str] = {
 }
 # The categories notebook 04 treats as "militancy on the border".
 MILITANCY_CATEGORIES = ("militancy", "jan-2024-crisis")
-OTHER_COLOUR = "#999999"
+OTHER_COLOUR = COUNTRY_COLOURS["other"]
 # The categories that keep their own colour in timeline figures (at most 8).
 KEY_CATEGORIES = (
     "2025-events",
@@ -137,29 +137,17 @@ def _stamp(*filenames: str) -> tuple[int, ...]:
     return tuple((DATA_DIR / f).stat().st_mtime_ns for f in filenames)
 
 
-@functools.lru_cache(maxsize=2)
-def _spelling_index(stamp: tuple[int, ...]) -> dict[str, str]:
-    """Every spelling in actors.csv, normalised, mapped to the canonical name."""
-    index: dict[str, str] = {}
-    for row in load_actors().itertuples():
-        for spelling in [row.name, *row.aliases.split(";")]:
-            if spelling.strip():
-                index.setdefault(actor_names.normalise(spelling), row.name)
-    return index
-
-
 def split_actors(text: str) -> list[str]:
     """The names in an events.csv ``actors`` cell, canonical where actors.csv knows them.
 
     >>> split_actors("BLA; Pakistan Army")
     ['Balochistan Liberation Army', 'Pakistan Army']
     """
-    index = _spelling_index(_stamp("actors.csv"))
     names = []
     for part in str(text).split(";"):
         name = part.strip()
         if name:
-            names.append(index.get(actor_names.normalise(name), name))
+            names.append(actor_names.known(name) or name)
     return list(dict.fromkeys(names))
 
 

@@ -86,8 +86,10 @@ class Explorer:
 
 
 def display_result(result: Any, display: Callable[..., Any]) -> None:
-    """Show a callback's result: bytes as a PNG (with alt text if given), else as is."""
+    """Show a callback's result: bytes as a PNG (with alt text if given), a table with
+    its text in full (``tables.table``), else as is."""
     import base64
+    import sys
 
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes):
         png, alt = result
@@ -96,6 +98,11 @@ def display_result(result: Any, display: Callable[..., Any]) -> None:
             raw=True,
             metadata={"image/png": {"alt": alt}},
         )
+    elif "pandas" in sys.modules and isinstance(result, sys.modules["pandas"].DataFrame):
+        from helpers.tables import table
+
+        # pandas would cut each cell to 50 characters; a learner needs the whole event
+        display(table(result, index=True))
     elif isinstance(result, str):
         from IPython.display import Markdown
 

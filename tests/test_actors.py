@@ -31,6 +31,12 @@ def test_every_alias_in_the_data_resolves_to_its_row():
                 assert actors.resolve(alias) == row.name
 
 
+def test_known_gives_the_canonical_name_or_none_without_raising():
+    assert actors.known("Gen. Asim Munir") == "Asim Munir"
+    assert actors.known("BLA") == "Balochistan Liberation Army"
+    assert actors.known("Zubaida Jalal") is None
+
+
 def test_unknown_name_suggests_close_matches():
     with pytest.raises(KeyError) as info:
         actors.resolve("Raesi")

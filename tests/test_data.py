@@ -115,6 +115,13 @@ def test_unknown_dataset_and_fact_suggest():
         data.fact("F0015")
 
 
+def test_rows_by_id_keeps_the_order_asked_and_names_the_kind_of_a_missing_row():
+    events = data.load_events().set_index("id")
+    assert list(data.rows_by_id(events, ["E033", "E031"], "event").index) == ["E033", "E031"]
+    with pytest.raises(KeyError, match=r"no event 'E31'; did you mean .*E031"):
+        data.rows_by_id(events, ["E031", "E31"], "event")
+
+
 def test_cite_builds_a_markdown_link_from_the_row():
     row = data.fact("F015")
     assert data.cite("F015") == f"[{row['source_outlet']}, 16 Jul 2023]({row['source_url']})"

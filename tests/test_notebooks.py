@@ -23,15 +23,16 @@ def test_committed_notebook_follows_template(path):
     assert problems == [], f"{path.name}: " + "; ".join(problems)
 
 
-FACT_OR_EVENT_ID = re.compile(r"\b[FE]\d{3}\b")
+ROW_ID = re.compile(r"\b[FERX]\d{3}\b")  # facts, events, outlet reports, estimates
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=NOTEBOOK_IDS)
-def test_every_fact_and_event_id_a_notebook_names_exists_in_data(path):
+def test_every_row_id_a_notebook_names_exists_in_data(path):
     # a citation like "(F214)" is only a citation if the row is there to follow
-    known = set(data.load_facts()["id"]) | set(data.load_events()["id"])
+    loaders = (data.load_facts, data.load_events, data.load_outlet_reports, data.load_estimates)
+    known = set().union(*(set(load()["id"]) for load in loaders))
     text = "\n".join(cell.source for cell in notebooks.read(path).cells)
-    named = set(FACT_OR_EVENT_ID.findall(text))
+    named = set(ROW_ID.findall(text))
     assert named - known == set(), f"{path.name} names ids that data/ lacks"
 
 
@@ -48,6 +49,15 @@ def test_notebook_executes_offline_with_alt_text(stem):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code)
     assert sum(bool(c.outputs) for c in code) >= len(code) // 2
+    # pandas cuts table cells to 50 characters ("...</td>"): a claim cut short misleads,
+    # so tables go through helpers.tables.table, which shows the text in full
+    cut = [
+        index
+        for index, cell in enumerate(nb.cells)
+        for output in cell.get("outputs", [])
+        if "...</td>" in "".join(output.get("data", {}).get("text/html", ""))
+    ]
+    assert cut == [], f"cells {cut} show tables with text cut short"
 
 
 @pytest.mark.parametrize("stem", NOTEBOOK_IDS)

@@ -12,7 +12,7 @@ QUESTIONS = quiz.course_questions()
 
 def _known_ids() -> set[str]:
     ids = set(data.load_facts()["id"]) | set(data.load_events()["id"])
-    return ids | set(data.load_estimates()["id"])
+    return ids | set(data.load_estimates()["id"]) | set(data.load_outlet_reports()["id"])
 
 
 def _simple(**changes):
@@ -148,9 +148,14 @@ def test_a_malformed_question_is_refused(changes, message):
         _simple(**changes)
 
 
-def test_cite_handles_facts_events_and_estimates():
+def test_cite_handles_facts_events_reports_and_estimates():
     assert quiz.cite_one("F015") == data.cite("F015")
     assert "(event E033)" in quiz.cite_one("E033")
+    report = data.load_outlet_reports().set_index("id").loc["R005"]
+    assert quiz.cite_one("R005").startswith(f"[{report['outlet']}, ")
+    assert report["source_url"] in quiz.cite_one("R005")
+    with pytest.raises(KeyError, match="no outlet report 'R999'"):
+        quiz.cite_one("R999")
     estimate = data.load_estimates().iloc[0]
     assert estimate["source_url"] in quiz.cite_one(estimate["id"])
     with pytest.raises(KeyError, match="did you mean"):

@@ -51,6 +51,14 @@ def test_bad_numbers_name_the_file_and_line(tmp_csv, low, high, complaint):
         data.load_estimates(path)
 
 
+def test_a_backwards_range_names_its_real_line_after_blank_lines(tmp_csv):
+    good = GOOD_ROW.format(low="1", high="2")
+    bad = GOOD_ROW.format(low="9", high="6").replace("X001", "X002", 1)
+    path = tmp_csv("estimates.csv", ESTIMATES_HEADER + good + "\n" + bad)
+    with pytest.raises(DataError, match=r"estimates\.csv, line 4: low 9 is above high 6"):
+        data.load_estimates(path)
+
+
 def test_a_blank_high_means_only_a_lower_bound(tmp_csv):
     path = tmp_csv("estimates.csv", ESTIMATES_HEADER + GOOD_ROW.format(low="2000", high=""))
     row = data.load_estimates(path).iloc[0]

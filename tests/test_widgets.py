@@ -41,3 +41,13 @@ def test_display_result_png_carries_alt():
     (bundle,), options = shown[0]
     assert options["metadata"] == {"image/png": {"alt": "alt words"}}
     assert bundle["text/plain"] == "[Figure] alt words"
+
+
+def test_display_result_shows_a_table_with_its_text_in_full():
+    import pandas as pd
+
+    long_text = "An event described in more than fifty characters, to the very last word"
+    shown = []
+    display_result(pd.DataFrame({"Event": [long_text]}), lambda *a, **k: shown.append(a))
+    (styler,) = shown[0]
+    assert long_text in styler.to_html()
