@@ -120,9 +120,9 @@ def shared_hash(repo: Path = REPO_DIR) -> str:
     return digest.hexdigest()
 
 
-def input_hash(notebook: Path, repo: Path = REPO_DIR, shared: str | None = None) -> str:
-    """A hash of the notebook and every shared input: equal hashes, equal outputs."""
-    digest = hashlib.sha256((shared or shared_hash(repo)).encode())
+def input_hash(notebook: Path, shared: str) -> str:
+    """A hash of the notebook and ``shared_hash()``: equal hashes, equal outputs."""
+    digest = hashlib.sha256(shared.encode())
     digest.update(notebook.read_bytes())
     return digest.hexdigest()[:20]
 
@@ -134,7 +134,7 @@ def student_copy(nb: Any) -> Any:
     """A copy for students: solution cells replaced by a prompt, outputs cleared."""
     student = notebooks.strip_outputs(copy.deepcopy(nb))
     for cell in student.cells:
-        if "solution" in cell.metadata.get("tags", []):
+        if "solution" in _tags(cell):
             cell.source = STUDENT_PROMPT if cell.cell_type == "code" else STUDENT_MARKDOWN
             cell.metadata.get("jupyter", {}).pop("source_hidden", None)
     return student
@@ -354,6 +354,7 @@ def paginate(cells: list[Any], budget: int = SLIDE_HEIGHT_PX - 60) -> list[Any]:
                 and lead.cell_type == "markdown"
                 and _slide_type(lead) == "-"
                 and not lead.source.lstrip().startswith("#")
+                and estimated_height(lead) + height <= budget  # moving must not overflow
             ):
                 start = shown[-1]  # the lead-in sentence moves with what it introduces
             cells[start].metadata.setdefault("slideshow", {})["slide_type"] = "subslide"
@@ -526,22 +527,26 @@ def _cache_get(cache_dir: Path, key: str, name: str) -> tuple[Result, dict[str, 
     meta = folder / "result.json"
     if not meta.is_file():
         return None
-    result = Result(**json.loads(meta.read_text()))
-    result.objectives = tuple(result.objectives)
-    result.status = "cached"
+    result = _cached_result(json.loads(meta.read_text()))
     files = {
-        p.relative_to(folder / "files").as_posix(): p.read_bytes()
-        for p in sorted((folder / "files").rglob("*"))
-        if p.is_file()
+        p.relative_to(folder / "files").as_posix(): p.read_bytes() for p in _files(folder / "files")
     }
     return result, files
+
+
+def _cached_result(recorded: dict[str, Any]) -> Result:
+    """A Result read back from JSON (a cache entry or the manifest), marked as cached."""
+    result = Result(**recorded)
+    result.objectives, result.status = tuple(result.objectives), "cached"
+    return result
 
 
 def _cache_put(cache_dir: Path, key: str, result: Result, files: dict[str, bytes]) -> None:
     """Store a result; written aside and renamed, so a reader never sees half an entry."""
     folder = cache_dir / f"{result.name}-{key}"
     for old in cache_dir.glob(f"{result.name}-*"):
-        if old != folder:
+        # "01-a-<key>" matches the glob of "01-a-b" too: keep other notebooks' entries
+        if old != folder and old.name.rsplit("-", 1)[0] == result.name:
             shutil.rmtree(old, ignore_errors=True)
     if folder.exists():
         return
@@ -679,7 +684,7 @@ def _facts_as_of() -> str:
     A broken data file fails the notebooks that read it, with its file and
     line; the home page should still be written for the others.
     """
-    from helpers import data
+    from helpers import data  # the module; "data" names file contents elsewhere here
 
     try:
         return data.format_date(data.facts_run_to())
@@ -692,7 +697,12 @@ def _replace_dir(new: Path, target: Path) -> None:
     old = target.with_name(f".build-old-{os.getpid()}")
     if target.exists():
         target.rename(old)
-    new.rename(target)
+    try:
+        new.rename(target)
+    except BaseException:
+        if old.exists() and not target.exists():
+            old.rename(target)  # put the last good build back
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -710,18 +720,11 @@ def _up_to_date(out_dir: Path, key: str) -> list[Result] | None:
                 return None
         except OSError:
             return None
-    results = [Result(**r) for r in manifest["results"]]
-    for r in results:
-        r.objectives, r.status = tuple(r.objectives), "cached"
-    return results
+    return [_cached_result(r) for r in manifest["results"]]
 
 
 def _write_manifest(staging: Path, key: str | None, results: list[Result]) -> None:
-    files = {
-        p.relative_to(staging).as_posix(): p.stat().st_size
-        for p in sorted(staging.rglob("*"))
-        if p.is_file()
-    }
+    files = {p.relative_to(staging).as_posix(): p.stat().st_size for p in _files(staging)}
     # Without the seconds, so two builds of the same sources write the same manifest.
     recorded = [asdict(r) | {"seconds": 0.0, "status": "cached"} for r in results]
     manifest = {"key": key, "files": files, "results": recorded}

@@ -183,22 +183,15 @@ def execute(
     from nbclient import NotebookClient
 
     with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
-        manager = _kernel_manager(Path(sockets))
         client = NotebookClient(
             nb,
-            km=manager,
+            km=_kernel_manager(Path(sockets)),
             timeout=timeout,
-            kernel_name="python3",
             resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
             record_timing=False,
             store_widget_state=True,
         )
-        try:
-            return _run(client, nb, name, timeout, offline)
-        finally:
-            # nbclient shuts down only the kernels it created itself
-            if manager.has_kernel:
-                manager.shutdown_kernel(now=True)
+        return _run(client, nb, name, timeout, offline)
 
 
 def _kernel_manager(sockets: Path) -> Any:
@@ -207,12 +200,14 @@ def _kernel_manager(sockets: Path) -> Any:
     Over TCP every kernel prints a warning about unencrypted traffic, which
     buries the build's own progress lines; Unix domain sockets in a private
     folder carry no such risk. Windows has no IPC transport and keeps TCP.
+    The manager is the asynchronous one, as nbclient would make itself: with a
+    blocking manager nbclient can neither time a cell out nor see the kernel die.
     """
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
     if os.name != "posix":
-        return KernelManager(kernel_name="python3")
-    return KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
+        return AsyncKernelManager(kernel_name="python3")
+    return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
 
 
 def _run(client: Any, nb: Any, name: str, timeout: int, offline: bool) -> tuple[Any, float]:
@@ -220,7 +215,8 @@ def _run(client: Any, nb: Any, name: str, timeout: int, offline: bool) -> tuple[
 
     started = time.perf_counter()
     try:
-        client.execute(env=kernel_env(offline))
+        # nbclient stops only the kernels it made itself, unless told to (cleanup_kc)
+        client.execute(env=kernel_env(offline), cleanup_kc=True)
     except CellExecutionError as err:
         raise NotebookFailed(name, _failed_cell(nb), f"{err.ename}: {err.evalue}") from None
     except CellTimeoutError:

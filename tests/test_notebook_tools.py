@@ -115,6 +115,18 @@ def test_a_failing_notebook_stops_its_kernel_too():
         os.kill(pid, 0)
 
 
+def test_a_cell_that_runs_too_long_fails_naming_the_cell():
+    nb = make([new_code_cell("x = 1"), new_code_cell("import time\ntime.sleep(30)")])
+    with pytest.raises(notebooks.NotebookFailed, match="cell 1: a cell ran longer than 2 s"):
+        notebooks.execute(nb, "slow.ipynb", timeout=2)
+
+
+def test_a_kernel_that_dies_fails_clearly():
+    nb = make([new_code_cell("x = 1"), new_code_cell("import os\nos._exit(1)")])
+    with pytest.raises(notebooks.NotebookFailed, match="the kernel died"):
+        notebooks.execute(nb, "dies.ipynb", timeout=20)
+
+
 def test_kernel_cannot_reach_the_network():
     code = "import urllib.request\nurllib.request.urlopen('http://example.org', timeout=5)"
     nb = make([new_code_cell("import socket; s = socket.socket(); s.close()"), new_code_cell(code)])
