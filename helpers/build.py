@@ -173,14 +173,18 @@ def stable_reprs(nb: Any) -> Any:
 
     Python's default repr of an object names where it sits in memory, which
     changes every run; a DataFrame styler's plain-text fallback is one. The
-    address means nothing to a reader, and without it two builds match.
+    address means nothing to a reader, and without it two builds match. The
+    outputs an explorer showed, kept in the notebook's widget state, count too.
     """
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            text = data.get("text/plain")
-            if isinstance(text, str) and _ADDRESS.search(text):
-                data["text/plain"] = _ADDRESS.sub(">", text)
+    outputs = [output for cell in nb.cells for output in cell.get("outputs", [])]
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for model in state.values():
+        outputs += model.get("state", {}).get("outputs", [])
+    for output in outputs:
+        data = output.get("data", {})
+        text = data.get("text/plain")
+        if isinstance(text, str) and _ADDRESS.search(text):
+            data["text/plain"] = _ADDRESS.sub(">", text)
     return nb
 
 

@@ -606,6 +606,16 @@ def test_stable_reprs_drop_memory_addresses_from_plain_text():
     assert data == {"text/plain": "<Styler>", "text/html": "<b>0x1></b>"}
 
 
+def test_stable_reprs_also_clean_what_an_explorer_showed():
+    nb = _notebook([_cell("code", "explorer.show()")])
+    shown = {"output_type": "display_data", "data": {"text/plain": "<Styler at 0x7f9>"}}
+    nb.metadata["widgets"] = {
+        build.WIDGET_STATE: {"state": {"m1": {"state": {"outputs": [shown]}}}}
+    }
+    state = build.stable_reprs(nb).metadata["widgets"][build.WIDGET_STATE]["state"]
+    assert state["m1"]["state"]["outputs"][0]["data"]["text/plain"] == "<Styler>"
+
+
 def test_zip_bytes_depend_only_on_names_and_contents():
     first = build.zip_bytes({"b.txt": b"2", "a.txt": b"1"})
     assert first == build.zip_bytes({"a.txt": b"1", "b.txt": b"2"})
