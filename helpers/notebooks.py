@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,32 +181,18 @@ def execute(
     """
     from nbclient import NotebookClient
 
-    with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
-        client = NotebookClient(
-            nb,
-            km=_kernel_manager(Path(sockets)),
-            timeout=timeout,
-            resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
-            record_timing=False,
-            store_widget_state=True,
-        )
-        return _run(client, nb, name, timeout, offline)
-
-
-def _kernel_manager(sockets: Path) -> Any:
-    """A kernel manager that talks to its kernel over local sockets where it can.
-
-    Over TCP every kernel prints a warning about unencrypted traffic, which
-    buries the build's own progress lines; Unix domain sockets in a private
-    folder carry no such risk. Windows has no IPC transport and keeps TCP.
-    The manager is the asynchronous one, as nbclient would make itself: with a
-    blocking manager nbclient can neither time a cell out nor see the kernel die.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-
-    if os.name != "posix":
-        return AsyncKernelManager(kernel_name="python3")
-    return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "kernel"))
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
+        record_timing=False,
+        store_widget_state=True,
+        # the kernel's own start-up warnings (plain-TCP transport, parent exited)
+        # would bury the build's progress lines; cell errors still reach us
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    return _run(client, nb, name, timeout, offline)
 
 
 def _run(client: Any, nb: Any, name: str, timeout: int, offline: bool) -> tuple[Any, float]:
@@ -215,8 +200,7 @@ def _run(client: Any, nb: Any, name: str, timeout: int, offline: bool) -> tuple[
 
     started = time.perf_counter()
     try:
-        # nbclient stops only the kernels it made itself, unless told to (cleanup_kc)
-        client.execute(env=kernel_env(offline), cleanup_kc=True)
+        client.execute(env=kernel_env(offline))
     except CellExecutionError as err:
         raise NotebookFailed(name, _failed_cell(nb), f"{err.ename}: {err.evalue}") from None
     except CellTimeoutError:
