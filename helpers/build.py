@@ -769,6 +769,7 @@ def build(
             log(f"{display_path(out_dir)}/ is up to date")
             return recorded
 
+    _report_data_warnings(log)
     outcomes: dict[str, tuple[Result, dict[str, bytes]]] = {}
     with _cache_lock(cache_dir, log) if use_cache else contextlib.nullcontext():
         todo = []
@@ -810,6 +811,26 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results
+
+
+def _report_data_warnings(log: Any) -> None:
+    """Say in the build log which rows look like pasted markup (pages show it as text).
+
+    A broken data file is not reported here: the notebooks that read it fail
+    with its file and line, and the others still build.
+    """
+    import warnings
+
+    from helpers import data  # the module; "data" names file contents elsewhere here
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", data.MarkupWarning)
+        try:
+            data.validate_all(data.data_dir())
+        except data.DataError:
+            return
+    for warning in caught:
+        log(f"warning: {warning.message}")
 
 
 def _execute_all(

@@ -17,7 +17,9 @@ import csv
 import datetime as dt
 import difflib
 import functools
+import os
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,18 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO_DIR / "data"
+
+
+def data_dir() -> Path:
+    """Where the course's data is: ``$COURSE_DATA_DIR`` if set, else ``data/`` in the course.
+
+    The variable points the helpers at another copy (a test's, a maintainer's
+    draft) without touching any notebook.
+    """
+    return Path(os.environ.get("COURSE_DATA_DIR") or REPO_DIR / "data")
+
+
+DATA_DIR = data_dir()
 
 CONFIDENCE_LEVELS = ("high", "medium", "low")
 ACTOR_KINDS = ("person", "institution", "state", "armed group")
@@ -35,6 +48,10 @@ ACTOR_KINDS = ("person", "institution", "state", "armed group")
 
 class DataError(ValueError):
     """A data file is missing, malformed, or has a bad row (the message says where)."""
+
+
+class MarkupWarning(UserWarning):
+    """A text value looks like markup (a tag, a Markdown link): it will show as plain text."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +230,15 @@ DATASETS: dict[str, Dataset] = {
     ),
 }
 
-_URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+\S*")
+# A web address with nothing that could close an HTML attribute or open a tag.
+_URL = re.compile(r"https?://[^\s/?#\"'<>\\`]+\.[^\s/?#\"'<>\\`]+[^\s\"'<>\\`]*")
+# What pasted markup looks like: a tag, a Markdown link or image, a script address.
+_MARKUP = re.compile(
+    r"<\s*/?\s*[a-zA-Z!][^>]*>"  # a tag or comment
+    r"|!?\[[^\]]*\]\([^)]*\)"  # a Markdown link or image
+    r"|\b(?:javascript|vbscript):|\bdata:[\w.+-]+/[\w.+-]+[;,]",  # a script or data address
+    re.I,
+)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -249,7 +274,10 @@ def _check_value(column: Column, value: str) -> str | None:
         except ValueError as err:
             return str(err)
     elif column.check == "url" and not _URL.fullmatch(value):
-        return f"has {value!r}, which is not a web address (http:// or https://)"
+        return (
+            f"has {value!r}, which is not a plain web address (http:// or https://, "
+            "with no spaces, quotes or angle brackets)"
+        )
     elif column.check == "slug" and not _SLUG.fullmatch(value):
         return f"has {value!r}; use lowercase words joined by hyphens"
     elif column.check == "choice" and value not in column.choices:
@@ -339,10 +367,30 @@ def read_rows(dataset: Dataset, path: Path) -> list[dict[str, str]]:
                 problem = dataset.row_check(row)
                 if problem:
                     raise DataError(f"{where}, line {line}: {problem}")
+            _warn_markup(dataset, row, f"{where}, line {line}")
             rows.append(row)
     if not rows:
         raise DataError(f"{where}: no data rows below the header")
     return rows
+
+
+def _warn_markup(dataset: Dataset, row: dict[str, str], where: str) -> None:
+    """Warn (not fail) when a text value looks like pasted markup.
+
+    The pages show it as text, which is safe but rarely what a maintainer
+    meant: a warning names the file, line and column before a reader sees it.
+    """
+    for column in dataset.columns:
+        if column.check != "text":
+            continue
+        found = _MARKUP.search(row[column.name])
+        if found:
+            warnings.warn(
+                f"{where}: column '{column.name}' contains what looks like markup "
+                f"({found.group(0)[:40]!r}); pages show it as plain text",
+                MarkupWarning,
+                stacklevel=2,
+            )
 
 
 @functools.lru_cache(maxsize=32)
@@ -469,9 +517,11 @@ def cite(fact_id: str) -> str:
     The date is the page's own (``source_date``); a page that shows none is
     cited as "undated page", never with the date of the event it reports.
     """
+    from helpers import markup
+
     row = fact(fact_id)
     when = format_date(row["source_date"]) if row["source_date"] else "undated page"
-    return f"[{row['source_outlet']}, {when}]({row['source_url']})"
+    return markup.link(f"{row['source_outlet']}, {when}", row["source_url"])
 
 
 def facts_run_to() -> str:

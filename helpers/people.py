@@ -18,7 +18,7 @@ import re
 import textwrap
 from typing import TYPE_CHECKING
 
-from helpers import actors, data, timeline
+from helpers import actors, data, markup, timeline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,34 +146,35 @@ def actor_card(name: str) -> str:
     """
     row = actors.lookup(name)
     canonical = row["name"]
+    text = markup.text  # every value below comes from data: shown as text, never as markup
     spellings = [s for s in actors.aliases(canonical) if s != canonical]
-    also = ", ".join(f"*{s}*" for s in spellings) if spellings else "no other spelling recorded"
+    also = ", ".join(f"*{text(s)}*" for s in spellings) or "no other spelling recorded"
     as_of = data.format_date(data.facts_run_to())
-    later = row["later"] or "nothing recorded in the course's data"
+    later = text(row["later"]) or "nothing recorded in the course's data"
     lines = [
-        f"### {canonical}",
+        f"### {text(canonical)}",
         "",
-        f"{row['kind']} · {row['country']} · also written: {also}",
+        f"{text(row['kind'])} · {text(row['country'])} · also written: {also}",
         "",
         "| | |",
         "| --- | --- |",
-        f"| **In July 2023** | {row['role_july_2023']} |",
+        f"| **In July 2023** | {text(row['role_july_2023'])} |",
         f"| **What followed** (as of {as_of}) | {later} |",
     ]
     met = meetings()
     for visit in met[met["person"] == canonical].itertuples():
         lines.append(
-            f"| **Met Munir during the visit** | {visit.day} "
-            f"([{visit.reported_by}]({visit.source_url})) |"
+            f"| **Met Munir during the visit** | {text(visit.day)} "
+            f"({markup.link(visit.reported_by, visit.source_url)}) |"
         )
     dated = fates()
     for fate in dated[dated["person"] == canonical].itertuples():
         lines.append(
-            f"| **{data.format_date(fate.date)}** | {fate.what_happened} "
-            f"([{fate.source}]({fate.source_url})) |"
+            f"| **{data.format_date(fate.date)}** | {text(fate.what_happened)} "
+            f"({markup.link(fate.source, fate.source_url)}) |"
         )
     site = timeline.source_site(row["source_url"])
-    lines.append(f"| **Source of this row** | [{site}]({row['source_url']}) |")
+    lines.append(f"| **Source of this row** | {markup.link(site, row['source_url'])} |")
     return "\n".join(lines)
 
 
@@ -184,7 +185,10 @@ def explore_actor(name: str) -> str:
     try:
         return actor_card(name)
     except actors.UnknownActorError as err:
-        return f"**{err}**\n\nCheck the spelling, or list every actor with `actors.names()`."
+        return (
+            f"**{markup.text(err)}**\n\n"
+            "Check the spelling, or list every actor with `actors.names()`."
+        )
 
 
 # ---- who reported what (data/outlet_reports.csv) -------------------------------------
@@ -526,10 +530,10 @@ def word_diff(original: str, copy: str) -> str:
     matcher = difflib.SequenceMatcher(a=_plain(a), b=_plain(b), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.extend(a[i1:i2])
+            out.append(markup.text(" ".join(a[i1:i2])))
             continue
         if i2 > i1:
-            out.append("~~" + " ".join(a[i1:i2]) + "~~")
+            out.append("~~" + markup.text(" ".join(a[i1:i2])) + "~~")
         if j2 > j1:
-            out.append("**" + " ".join(b[j1:j2]) + "**")
+            out.append("**" + markup.text(" ".join(b[j1:j2])) + "**")
     return " ".join(out)

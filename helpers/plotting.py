@@ -61,6 +61,8 @@ STYLE: dict[str, Any] = {
     "axes.grid": False,
     "svg.hashsalt": "pakistan-iran-course",
     "path.simplify": True,
+    # Labels come from data: "$36m ... $2bn" must print dollars, not start maths mode.
+    "text.parse_math": False,
 }
 
 MIN_ALT_LENGTH = 20

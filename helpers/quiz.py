@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from helpers import data, regional, timeline
+from helpers import data, markup, regional, timeline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,17 +107,17 @@ def cite_one(row_id: str) -> str:
     if row_id.startswith("E"):
         row = data.rows_by_id(data.load_events().set_index("id"), [row_id], "event").iloc[0]
         site = timeline.source_site(row["source_url"])
-        return f"[{site} (event {row_id})]({row['source_url']})"
+        return markup.link(f"{site} (event {row_id})", row["source_url"])
     if row_id.startswith("R"):
         reports = data.load_outlet_reports().set_index("id")
         row = data.rows_by_id(reports, [row_id], "outlet report").iloc[0]
         when = data.format_date(row["report_date"]) if row["report_date"] else "undated page"
-        return f"[{row['outlet']}, {when} (report {row_id})]({row['source_url']})"
+        return markup.link(f"{row['outlet']}, {when} (report {row_id})", row["source_url"])
     estimates = data.load_estimates().set_index("id")
     if row_id not in estimates.index:
         raise KeyError(f"no fact, event or estimate {row_id!r}")
     row = estimates.loc[row_id]
-    return f"[{row['source_outlet']}]({row['source_url']})"
+    return markup.link(row["source_outlet"], row["source_url"])
 
 
 def cite(ids: Sequence[str]) -> str:
@@ -127,12 +127,7 @@ def cite(ids: Sequence[str]) -> str:
 
 def to_html(markdown: str) -> str:
     """Escape text for a widget and turn ``[text](url)`` links into HTML links."""
-    escaped = html.escape(markdown, quote=False)
-    return re.sub(
-        r"\[([^\]]+)\]\((https?://[^)\s]+)\)",
-        lambda m: f'<a href="{html.escape(m.group(2))}" target="_blank">{m.group(1)}</a>',
-        escaped,
-    )
+    return markup.markdown_to_html(markdown)
 
 
 # --- building questions from data rows ------------------------------------------------------
@@ -157,9 +152,9 @@ def date_question(
     answer = events.loc[event_id]
     feedback = {
         dates[row_id]: (
-            f"On {dates[row_id]}: {events.at[row_id, 'event']} ({row_id})."
+            f"On {dates[row_id]}: {markup.text(events.at[row_id, 'event'])} ({row_id})."
             if row_id != event_id
-            else f"{answer['event']} ({event_id})."
+            else f"{markup.text(answer['event'])} ({event_id})."
         )
         for row_id in rows.index
     }

@@ -24,7 +24,8 @@ def table(
 
     ``rename`` maps column names to headings a reader understands. The
     result renders the same HTML on every run (its id comes from the
-    content, not a random number). An unknown column is a clear error.
+    content, not a random number), and shows markup in the data as text.
+    An unknown column is a clear error.
     """
     if columns is not None:
         missing = [c for c in columns if c not in frame.columns]
@@ -37,7 +38,11 @@ def table(
     if rename:
         frame = frame.rename(columns=rename)
     digest = hashlib.sha1(frame.to_csv().encode("utf-8")).hexdigest()[:10]
-    styler = frame.style.set_uuid(digest).set_properties(
+    # A Styler writes cell text into HTML as it is unless told to escape it; data
+    # is text, never markup, so cells and headings are escaped.
+    styler = frame.style.format(escape="html").format_index(escape="html", axis="columns")
+    styler = styler.format_index(escape="html", axis="index")
+    styler = styler.set_uuid(digest).set_properties(
         **{"text-align": "left", "white-space": "normal", "vertical-align": "top"}
     )
     styler = styler.set_table_styles([{"selector": "th", "props": "text-align: left;"}])

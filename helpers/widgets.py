@@ -14,6 +14,7 @@ callback returned, with no browser involved.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -76,7 +77,9 @@ class Explorer:
                 lambda change, key=name: self.update(**{key: change["new"]}), names="value"
             )
         self._output = w.Output()
-        box = w.VBox([w.HTML(f"<b>{self.description}</b>")] if self.description else [])
+        box = w.VBox(
+            [w.HTML(f"<b>{html.escape(self.description)}</b>")] if self.description else []
+        )
         box.children = (*box.children, w.HBox(list(self._widgets.values())), self._output)
         display(box)
         # A static copy of the default view, so pages and slides show a result

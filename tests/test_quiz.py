@@ -164,7 +164,10 @@ def test_cite_handles_facts_events_reports_and_estimates():
 
 def test_to_html_escapes_and_links():
     html = quiz.to_html("a < b [Dawn, 16 Jul 2023](https://www.dawn.com/x)")
-    assert html == 'a &lt; b <a href="https://www.dawn.com/x" target="_blank">Dawn, 16 Jul 2023</a>'
+    assert html == (
+        'a &lt; b <a href="https://www.dawn.com/x" target="_blank" rel="noopener">'
+        "Dawn, 16 Jul 2023</a>"
+    )
 
 
 def test_answer_key_lists_every_question():
