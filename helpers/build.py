@@ -48,6 +48,8 @@ from typing import Any
 from helpers import notebooks
 from helpers.data import REPO_DIR, display_path
 
+notebooks.skip_iri_grammars()  # before anything imports nbformat: saves ~4 s per build
+
 BUILD_DIR = REPO_DIR / "build"
 CACHE_DIR = REPO_DIR / ".cache" / "build"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -65,7 +67,7 @@ REVEAL_FILES = (
 )
 REVEAL_PREFIX = "reveal.js"  # where the decks find reveal.js, relative to slides/
 # Bump when the build's own output format changes, to invalidate the cache.
-BUILD_FORMAT = "2"
+BUILD_FORMAT = "3"
 # Inputs that can change a notebook's outputs besides the notebook itself.
 SHARED_INPUTS = ("helpers", "data", "seeds", "requirements.lock")
 MANIFEST = ".build-manifest.json"
@@ -507,6 +509,7 @@ def build_one(notebook: Path, timeout: int = 60) -> tuple[Result, dict[str, byte
             nb, display_path(notebook), timeout=timeout, cwd=notebook.parent
         )
         executed = stable_reprs(stable_widget_ids(executed, name))
+        _checkpoint("executed")
         files = {
             f"html/{name}.html": export_html(executed, info.title, name).encode(),
             f"slides/{name}.slides.html": export_slides(executed, info.title, name).encode(),
@@ -526,15 +529,41 @@ def build_one(notebook: Path, timeout: int = 60) -> tuple[Result, dict[str, byte
 # ---------------------------------------------------------------- cache
 
 
-def _cache_get(cache_dir: Path, key: str, name: str) -> tuple[Result, dict[str, bytes]] | None:
+class BuildError(RuntimeError):
+    """The build cannot go on (the lock is held too long, build/ cannot be written...)."""
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _cache_get(
+    cache_dir: Path, key: str, name: str, log: Any = print
+) -> tuple[Result, dict[str, bytes]] | None:
+    """A stored result, only if every file it holds still has its recorded hash.
+
+    A damaged entry (a file truncated, altered or missing, unreadable JSON)
+    is reported once, removed, and its notebook is executed again.
+    """
     folder = cache_dir / f"{name}-{key}"
     meta = folder / "result.json"
     if not meta.is_file():
         return None
-    result = _cached_result(json.loads(meta.read_text()))
-    files = {
-        p.relative_to(folder / "files").as_posix(): p.read_bytes() for p in _files(folder / "files")
-    }
+    try:
+        recorded = json.loads(meta.read_text())
+        hashes: dict[str, str] = recorded["files"]
+        files = {rel: (folder / "files" / rel).read_bytes() for rel in hashes}
+        damaged = sorted(rel for rel, data in files.items() if _sha256(data) != hashes[rel])
+        result = _cached_result(recorded["result"])
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        damaged = [f"{type(err).__name__}: {err}"]
+    if damaged:
+        log(
+            f"  damaged cache entry for {name} ({', '.join(damaged)[:200]}): "
+            "executing it again"
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
     return result, files
 
 
@@ -546,7 +575,8 @@ def _cached_result(recorded: dict[str, Any]) -> Result:
 
 
 def _cache_put(cache_dir: Path, key: str, result: Result, files: dict[str, bytes]) -> None:
-    """Store a result; written aside and renamed, so a reader never sees half an entry."""
+    """Store a result with the hash of every file; written aside and renamed, so a
+    reader never sees half an entry."""
     folder = cache_dir / f"{result.name}-{key}"
     for old in cache_dir.glob(f"{result.name}-*"):
         # "01-a-<key>" matches the glob of "01-a-b" too: keep other notebooks' entries
@@ -560,19 +590,61 @@ def _cache_put(cache_dir: Path, key: str, result: Result, files: dict[str, bytes
         target = temp / "files" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    (temp / "result.json").write_text(json.dumps(asdict(result), indent=1))
+    entry = {"result": asdict(result), "files": {rel: _sha256(d) for rel, d in files.items()}}
+    (temp / "result.json").write_text(json.dumps(entry, indent=1, sort_keys=True))
     try:
         temp.rename(folder)
     except OSError:  # another build stored the same entry first
         shutil.rmtree(temp, ignore_errors=True)
 
 
+def _pid_alive(pid: int) -> bool:
+    import psutil  # comes with ipykernel
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return pid == os.getpid()
+
+
+def _pid_of(name: str) -> int | None:
+    """The pid at the end of a temporary folder's name (``.build-tmp-1234``), if any."""
+    tail = name.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def _remove_leftovers(folder: Path, pattern: str, log: Any) -> None:
+    """Remove temporary folders that builds killed before they finished left behind."""
+    for leftover in sorted(folder.glob(pattern)):
+        pid = _pid_of(leftover.name)
+        if pid is not None and not _pid_alive(pid):
+            log(f"removing {display_path(leftover)}, left by a build (pid {pid}) that was stopped")
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+_THREAD_LOCKS: dict[Path, Any] = {}
+
+
+def _thread_lock(cache_dir: Path) -> Any:
+    import threading
+
+    return _THREAD_LOCKS.setdefault(cache_dir.resolve(), threading.Lock())
+
+
+LOCK_TIMEOUT = 600  # seconds a build waits for another one on the same cache (a build takes ~20)
+
+
 @contextlib.contextmanager
-def _cache_lock(cache_dir: Path, log: Any) -> Iterator[None]:
+def _cache_lock(cache_dir: Path, log: Any, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Let builds that share a cache take turns, so each notebook runs once.
 
-    A second build (another terminal, another test worker) waits here, then
-    finds the first one's results in the cache. Without ``fcntl`` (Windows)
+    The lock is a POSIX record lock (``fcntl.lockf``) on ``.lock``, which the
+    kernel releases the moment its process ends, however it ends, and which
+    forked workers do not inherit: a killed build can never leave it held.
+    The holder writes its pid into the file and blanks it when done, so a
+    waiting build can say whom it waits for, and a build that finds a pid
+    left behind knows the last one was stopped. A build waits at most
+    ``timeout`` seconds, then raises BuildError. Without ``fcntl`` (Windows)
     builds do not wait for each other; the cache is still never half-written.
     """
     try:
@@ -581,16 +653,44 @@ def _cache_lock(cache_dir: Path, log: Any) -> Iterator[None]:
         yield
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
-    with open(cache_dir / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log(f"waiting for another build that uses {display_path(cache_dir)} ...")
-            fcntl.flock(handle, fcntl.LOCK_EX)
+    where = display_path(cache_dir)
+    # POSIX locks belong to a process: builds in two threads of one process take turns here
+    with _thread_lock(cache_dir), open(cache_dir / ".lock", "a+") as handle:
+        started, holder = time.monotonic(), ""
+        while True:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                handle.seek(0)
+                now = handle.read().strip() or "unknown"
+                if now != holder:
+                    holder = now
+                    log(
+                        f"waiting for another build (pid {holder}) that uses {where} "
+                        f"(giving up after {timeout:g} s) ..."
+                    )
+                if time.monotonic() - started > timeout:
+                    raise BuildError(
+                        f"gave up after {timeout:g} s: another build (pid {holder}) still "
+                        f"holds {where}/.lock; wait for it, stop it, or raise --lock-timeout"
+                    ) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        left = handle.read().strip()
+        if left:
+            log(f"the last build (pid {left}) was stopped before it finished; going on")
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 # ---------------------------------------------------------------- build/ as a whole
@@ -696,9 +796,32 @@ def _facts_as_of() -> str:
         return ""
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False if unsupported."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return done == 0
+
+
 def _replace_dir(new: Path, target: Path) -> None:
-    """Swap ``new`` in for ``target``; the old folder is removed only after the swap."""
-    old = target.with_name(f".build-old-{os.getpid()}")
+    """Swap ``new`` in for ``target``, then remove the old folder.
+
+    Where the system can, the two folders trade places in one atomic step, so
+    ``target`` is always a whole build, the old one or the new one, even if the
+    build is killed mid-swap; elsewhere the old folder is renamed aside first
+    and put back if the swap fails.
+    """
+    if target.exists() and new.is_dir() and _exchange(new, target):
+        _checkpoint("swapped")
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` holds the old build now
+        return
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
     if target.exists():
         target.rename(old)
     try:
@@ -710,17 +833,33 @@ def _replace_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _recover(out_dir: Path, log: Any) -> None:
+    """Undo what a build killed mid-way left beside ``out_dir``.
+
+    A half-swapped build (``build/`` renamed aside, the new one not yet in
+    place) is put back; unfinished staging folders are removed.
+    """
+    for old in sorted(out_dir.parent.glob(f".{out_dir.name}-old-*")):
+        pid = _pid_of(old.name)
+        if pid is not None and not _pid_alive(pid) and not out_dir.exists():
+            log(f"putting back {display_path(out_dir)}/, left aside by a stopped build (pid {pid})")
+            old.rename(out_dir)
+    _remove_leftovers(out_dir.parent, f".{out_dir.name}-old-*", log)
+    _remove_leftovers(out_dir.parent, f".{out_dir.name}-tmp-*", log)
+
+
 def _up_to_date(out_dir: Path, key: str) -> list[Result] | None:
-    """The results recorded in ``out_dir`` if it was built from ``key`` and is intact."""
+    """The results recorded in ``out_dir`` if it was built from ``key`` and is intact
+    (every file there with the hash the manifest recorded, and no file missing)."""
     try:
         manifest = json.loads((out_dir / MANIFEST).read_text())
     except (OSError, ValueError):
         return None
     if manifest.get("key") != key:
         return None
-    for rel, size in manifest["files"].items():
+    for rel, digest in manifest["files"].items():
         try:
-            if (out_dir / rel).stat().st_size != size:
+            if _sha256((out_dir / rel).read_bytes()) != digest:
                 return None
         except OSError:
             return None
@@ -728,11 +867,24 @@ def _up_to_date(out_dir: Path, key: str) -> list[Result] | None:
 
 
 def _write_manifest(staging: Path, key: str | None, results: list[Result]) -> None:
-    files = {p.relative_to(staging).as_posix(): p.stat().st_size for p in _files(staging)}
+    files = {p.relative_to(staging).as_posix(): _sha256(p.read_bytes()) for p in _files(staging)}
     # Without the seconds, so two builds of the same sources write the same manifest.
     recorded = [asdict(r) | {"seconds": 0.0, "status": "cached"} for r in results]
     manifest = {"key": key, "files": files, "results": recorded}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+
+
+def _checkpoint(point: str) -> None:
+    """A place where the fault-injection tests stop a build (``COURSE_BUILD_PAUSE``).
+
+    With ``COURSE_BUILD_PAUSE=point:flagfile`` the build creates ``flagfile``
+    on reaching ``point`` and waits there, so a test can kill it at exactly
+    that moment. Without the variable this does nothing.
+    """
+    wanted = os.environ.get("COURSE_BUILD_PAUSE", "")
+    if wanted.split(":", 1)[0] == point and ":" in wanted:
+        Path(wanted.split(":", 1)[1]).touch()
+        time.sleep(120)
 
 
 def build(
@@ -745,13 +897,16 @@ def build(
     cache_dir: Path = CACHE_DIR,
     reveal_dir: Path = REVEAL_DIR,
     repo: Path = REPO_DIR,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> list[Result]:
     """Build every notebook in ``notebook_dir`` into ``out_dir``; return one Result each.
 
     With ``use_cache``, a notebook whose inputs (the notebook and ``repo``'s
     SHARED_INPUTS) are unchanged is not run again, and if nothing changed at
-    all ``out_dir`` is left as it is.
+    all ``out_dir`` is left as it is. Raises BuildError if ``out_dir`` cannot
+    be written or another build holds the cache longer than ``lock_timeout``.
     """
+    _recover(out_dir, log)
     paths = notebooks.discover(notebook_dir)
     if not paths:
         raise SystemExit(f"no notebooks (NN-name.ipynb) in {display_path(notebook_dir)}")
@@ -771,10 +926,14 @@ def build(
 
     _report_data_warnings(log)
     outcomes: dict[str, tuple[Result, dict[str, bytes]]] = {}
-    with _cache_lock(cache_dir, log) if use_cache else contextlib.nullcontext():
+    locked = _cache_lock(cache_dir, log, lock_timeout) if use_cache else contextlib.nullcontext()
+    with locked:
+        if use_cache:
+            _remove_leftovers(cache_dir, ".tmp-*", log)
+        _checkpoint("locked")
         todo = []
         for path in paths:
-            cached = _cache_get(cache_dir, keys[path.stem], path.stem) if use_cache else None
+            cached = _cache_get(cache_dir, keys[path.stem], path.stem, log) if use_cache else None
             if cached:
                 outcomes[path.stem] = cached
                 log(f"  cached  {path.stem}")
@@ -789,9 +948,9 @@ def build(
 
     results = [outcomes[p.stem][0] for p in paths]
     failed = any(r.status == "failed" for r in results)
-    staging = out_dir.with_name(f".build-tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = out_dir.with_name(f".{out_dir.name}-tmp-{os.getpid()}")
     try:
+        shutil.rmtree(staging, ignore_errors=True)
         for path in paths:
             for rel, data in outcomes[path.stem][1].items():
                 target = staging / rel
@@ -808,6 +967,11 @@ def build(
         (staging / "index.html").write_text(home, encoding="utf-8")
         _write_manifest(staging, None if failed else build_key, results)
         _replace_dir(staging, out_dir)
+    except OSError as err:
+        raise BuildError(
+            f"cannot write {display_path(out_dir)}/ ({err.strerror or err}: "
+            f"{err.filename or ''}); the last good build there is unchanged"
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return results
@@ -848,10 +1012,22 @@ def _execute_all(
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     log(f"executing {len(todo)} notebook(s) with {workers} worker(s)")
-    with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = cf.ProcessPoolExecutor(
+        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
+    try:
         futures = {pool.submit(build_one, p, timeout): p for p in todo}
         for done, future in enumerate(cf.as_completed(futures), start=1):
-            result, files = future.result()
+            try:
+                result, files = future.result()
+            except cf.process.BrokenProcessPool:
+                name = futures[future].stem
+                result = Result(name, "failed", 0.0, name)
+                result.error = (
+                    f"{name}: the worker building it stopped (killed?) before it finished; "
+                    "build again"
+                )
+                files = {}
             progress = f"[{done}/{len(todo)}]"
             if result.status == "failed":
                 log(f"  FAILED  {result.name} {progress}: {result.error}")
@@ -859,6 +1035,46 @@ def _execute_all(
             else:
                 log(f"  built   {result.name} {progress} ({result.seconds:.1f} s)")
                 outcomes[result.name] = (result, files)
+    except BaseException:
+        # stopped (Ctrl-C, SIGTERM) or crashed: no worker and no kernel outlives the build
+        pool.shutdown(wait=False, cancel_futures=True)
+        _kill_descendants()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Set up a worker so that it never outlives the build that started it.
+
+    The kernel sends it SIGKILL when the build's process ends, however it ends
+    (``PR_SET_PDEATHSIG``; Linux), and the worker's own kernel process then
+    exits by itself (ipykernel stops when its parent goes). Ctrl-C reaches
+    every process in the terminal's group: workers ignore it and let the build
+    decide, so the build can clean up and stop them itself.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL))
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: the build's handler stays
+        pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
+def _kill_descendants() -> None:
+    """Kill every process this one started (workers and their kernels), and reap them."""
+    import psutil  # comes with ipykernel
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+    psutil.wait_procs(children, timeout=5)
 
 
 def summary(results: list[Result]) -> str:
@@ -882,16 +1098,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebooks", type=Path, default=notebooks.NOTEBOOK_DIR)
     parser.add_argument("--out", type=Path, default=BUILD_DIR)
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
+    parser.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=LOCK_TIMEOUT,
+        help=f"seconds to wait for another build using the same cache (default {LOCK_TIMEOUT})",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    results = build(
-        args.notebooks,
-        args.out,
-        args.jobs,
-        not args.no_cache,
-        args.timeout,
-        cache_dir=args.cache_dir,
-    )
+    _stop_cleanly_on_signals()
+    try:
+        results = build(
+            args.notebooks,
+            args.out,
+            args.jobs,
+            not args.no_cache,
+            args.timeout,
+            cache_dir=args.cache_dir,
+            lock_timeout=args.lock_timeout,
+        )
+    except BuildError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("stopped; the last good build is unchanged", file=sys.stderr)
+        return 130
     print(summary(results))
     counts = {s: sum(r.status == s for r in results) for s in ("built", "cached", "failed")}
     print(
@@ -902,6 +1133,21 @@ def main(argv: list[str] | None = None) -> int:
     for r in failed:
         print(f"error: {r.error}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _stop_cleanly_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) into Ctrl-C.
+
+    Python stops on them without running any cleanup; as KeyboardInterrupt the
+    build stops its workers and kernels and removes its temporary folders.
+    """
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,20 @@ REQUIRED_SECTIONS = {
 MINUTES_PATTERN = re.compile(r"\*\*Time needed:?\*\*:?\s*(?:about\s+)?(\d+)\s*min", re.I)
 
 
+def skip_iri_grammars() -> None:
+    """Spare nbformat's import ~4 s: stop jsonschema loading ``rfc3987_syntax``.
+
+    jsonschema (which nbformat imports) compiles 38 grammars of the optional
+    ``rfc3987_syntax`` package at import, only to check "iri" formats that no
+    notebook schema uses; the package comes in through JupyterLab's
+    dependencies. Marking it unavailable makes jsonschema skip that check.
+    Call before nbformat is first imported; harmless after.
+    """
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 class NotebookFailed(RuntimeError):
     """A notebook raised an error while executing; says which notebook, cell and error."""
 
@@ -59,6 +73,7 @@ def discover(folder: str | Path | None = None) -> list[Path]:
 
 def read(path: str | Path) -> nbformat.NotebookNode:
     """Read a notebook (nbformat 4), with a clear error if it is not valid JSON."""
+    skip_iri_grammars()
     import nbformat
 
     try:
@@ -179,6 +194,7 @@ def execute(
     cell running longer than ``timeout`` seconds raises NotebookFailed naming
     the cell. With ``offline`` the kernel cannot reach the network.
     """
+    skip_iri_grammars()
     from nbclient import NotebookClient
 
     client = NotebookClient(
