@@ -214,6 +214,36 @@ DATASETS: dict[str, Dataset] = {
 }
 
 _URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+\S*")
+# Left over from how a page was found or stored, not part of its address:
+# tracking parameters, a spelled-out default port, a script host glued to the path.
+_TRACKING = re.compile(r"[?&](utm_[a-z]+|cmp|fbclid|gclid)=", re.I)
+_DEFAULT_PORT = re.compile(r"^https?://[^/?#]+:(443|80)(?=[/?#]|$)", re.I)
+_HOST_IN_PATH = re.compile(
+    r"^https?://[^/?#]+/(?:[^?#]*/)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io)/?(?=[?#]|$)",
+    re.I,
+)
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a source address, or None if it is clean.
+
+    >>> url_problem("https://www.cbc.ca/news/world/x-1.7086549?cmp=rss")
+    "has a tracking parameter ('cmp='); cite the page without it"
+    """
+    if not _URL.fullmatch(url):
+        return "is not a web address (http:// or https://)"
+    tracking = _TRACKING.search(url)
+    if tracking:
+        return f"has a tracking parameter ('{tracking.group(1)}='); cite the page without it"
+    port = _DEFAULT_PORT.match(url)
+    if port:
+        return f"spells out the default port ':{port.group(1)}'; leave it out"
+    if _HOST_IN_PATH.match(url):
+        return (
+            f"ends in a host name ('{url.rstrip('/').rsplit('/', 1)[-1]}'), a leftover "
+            "of a stored copy; cite the article's own address"
+        )
+    return None
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -248,8 +278,8 @@ def _check_value(column: Column, value: str) -> str | None:
             parse_date(value)
         except ValueError as err:
             return str(err)
-    elif column.check == "url" and not _URL.fullmatch(value):
-        return f"has {value!r}, which is not a web address (http:// or https://)"
+    elif column.check == "url" and url_problem(value):
+        return f"has {value!r}, which {url_problem(value)}"
     elif column.check == "slug" and not _SLUG.fullmatch(value):
         return f"has {value!r}; use lowercase words joined by hyphens"
     elif column.check == "choice" and value not in column.choices:
