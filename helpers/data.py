@@ -211,6 +211,17 @@ DATASETS: dict[str, Dataset] = {
         key="id",
         key_pattern=r"R\d{3}",
     ),
+    "glossary": Dataset(
+        "glossary.csv",
+        (
+            Column("term"),
+            Column("expansion"),
+            Column("explanation"),
+            Column("source_url", "url"),
+        ),
+        key="term",
+        key_pattern=r"[A-Z][A-Za-z0-9]*[A-Z]",
+    ),
 }
 
 _URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+\S*")
@@ -450,6 +461,52 @@ def load_estimates(path: str | Path | None = None) -> pd.DataFrame:
     return load("estimates", path)
 
 
+def load_glossary(path: str | Path | None = None) -> pd.DataFrame:
+    """Abbreviations the course uses (ISPR, IRGC, ...): expansion, one-line explanation, source."""
+    return load("glossary", path)
+
+
+# the page date of a row was worked out from its content ("said on Monday"),
+# not read off the page; its citation says so
+DATE_INFERRED = re.compile(r"\b(?:date|day|month) inferred\b", re.I)
+PAGE_COLUMNS = {
+    "facts": ("source_outlet", "source_date"),
+    "estimates": ("source_outlet", "source_date"),
+    "outlet_reports": ("outlet", "report_date"),
+}
+
+
+def source_pages() -> dict[str, dict]:
+    """Every cited page with an outlet and a date: ``{url: {"outlets", "date", "inferred", "rows"}}``.
+
+    Rows citing one page must agree on its date, and on whether that date was
+    inferred (``note`` says "date inferred"); otherwise DataError names the
+    rows that disagree, since one page cannot carry two dates.
+    """
+    pages: dict[str, dict] = {}
+    for name, (outlet_column, date_column) in PAGE_COLUMNS.items():
+        frame = load(name)
+        for row in frame.itertuples(index=False):
+            row = row._asdict()
+            date = row[date_column]
+            inferred = bool(date) and bool(DATE_INFERRED.search(row["note"]))
+            page = pages.setdefault(
+                row["source_url"],
+                {"outlets": set(), "date": date, "inferred": inferred, "rows": []},
+            )
+            if (page["date"], page["inferred"]) != (date, inferred):
+                first = page["rows"][0]
+                raise DataError(
+                    f"{DATASETS[name].filename}: {row['id']} dates {row['source_url']} "
+                    f"{date or 'blank'}{' (inferred)' if inferred else ''} but {first} has "
+                    f"{page['date'] or 'blank'}{' (inferred)' if page['inferred'] else ''}; "
+                    "one page has one date"
+                )
+            page["outlets"].add(row[outlet_column])
+            page["rows"].append(row["id"])
+    return pages
+
+
 def validate_all(data_dir: str | Path | None = None) -> dict[str, int]:
     """Check every dataset; return ``{name: number of rows}`` or raise DataError."""
     folder = Path(data_dir) if data_dir is not None else DATA_DIR
@@ -497,10 +554,13 @@ def cite(fact_id: str) -> str:
     """A Markdown citation for a fact: ``[Dawn, 16 Jul 2023](url)``.
 
     The date is the page's own (``source_date``); a page that shows none is
-    cited as "undated page", never with the date of the event it reports.
+    cited as "undated page", never with the date of the event it reports,
+    and a date worked out from the page's content adds ", date inferred".
     """
     row = fact(fact_id)
     when = format_date(row["source_date"]) if row["source_date"] else "undated page"
+    if row["source_date"] and DATE_INFERRED.search(row["note"]):
+        when += ", date inferred"
     return f"[{row['source_outlet']}, {when}]({row['source_url']})"
 
 
