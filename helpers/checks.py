@@ -110,14 +110,15 @@ def table_problems(markup: str) -> list[str]:
             for position, (_, _, text) in enumerate(body, start=offset):
                 column = names[position] if position < len(names) else ""
                 if text in MISSING:
-                    problems.append(f"a table cell reads {text!r} (say what is missing, or leave it blank)")
+                    problems.append(f"a table cell reads {text!r} (say what is missing)")
                 floats = LONG_FLOAT.findall(URL.sub(" ", text))
                 if floats and column not in COORDINATE_HEADERS:
                     problems.append(f"a table cell reads {floats[0]} (round it and give its unit)")
-        for tag, _, text in [c for r in rows for c in r if c[0] == "th"]:
+        for text in [text for r in rows for tag, _, text in r if tag == "th"]:
             if SLUG.fullmatch(text):
                 problems.append(f"a table heading is the raw code {text!r} (write it out in words)")
-        if index_cells and not named_index and all(re.fullmatch(r"\d+", text) for text in index_cells):
+        numeric = all(re.fullmatch(r"\d+", text) for text in index_cells)
+        if index_cells and numeric and not named_index:
             problems.append("a table shows its numeric index (use helpers.tables.table)")
     return problems
 
@@ -174,6 +175,12 @@ def expected_label(page: Mapping[str, Any]) -> str:
     return f"{when}, date inferred" if page["inferred"] else when
 
 
+def _list_outlet(line: str) -> str:
+    """The outlet a sources-list line starts with (``- Dawn, 16 Jul 2023: ...`` -> ``dawn``)."""
+    match = re.match(r"\s*[-*]\s+([^:\[]+?)[,:]", line)
+    return match.group(1).lower() if match else ""
+
+
 def citation_problems(nb: Any, pages: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
     """Markdown links to a page in ``data/`` whose "Outlet, date" label disagrees with its rows.
 
@@ -197,9 +204,12 @@ def citation_problems(nb: Any, pages: Mapping[str, Mapping[str, Any]] | None = N
                     continue
                 label = f"{prefix.rsplit(';', 1)[-1]} {text}".lower()
                 label = re.sub(r"\s+", " ", label.replace("*", ""))
+                # in a sources list, "- Dawn, 15 Jul 2023: [a](..); 16 Jul 2023: [b](..)"
+                # names the outlet once for every link on the line
+                named = f"{_list_outlet(line)} {label}"
                 want = expected_label(page)
                 outlets = set().union(*(_outlet_names(o) for o in page["outlets"]))
-                if not any(name in label for name in outlets):
+                if not any(name in named for name in outlets):
                     problems.append(
                         f"cell {index}: the link to {url} does not name its outlet "
                         f"({' or '.join(sorted(page['outlets']))})"
@@ -239,6 +249,8 @@ def outlet_words() -> set[str]:
     for outlets in (p["outlets"] for p in data.source_pages().values()):
         for outlet in outlets:
             words |= set(CAPS.findall(outlet))
+    for site in data.load_outlet_reports()["published_by"]:  # the site that carried a report
+        words |= set(CAPS.findall(site))
     return words
 
 
@@ -327,9 +339,23 @@ def visible_code_problems(nb: Any) -> list[str]:
         starts.append((script.count("\n") + 1, index))
         script += source + "\n\n"
     result = subprocess.run(
-        [_ruff(), "check", "--select", "F821", "--output-format", "concise", "--no-cache",
-         "--isolated", "--stdin-filename", "page.py", "-"],
-        input=script, capture_output=True, text=True, check=False,
+        [
+            _ruff(),
+            "check",
+            "--select",
+            "F821",
+            "--output-format",
+            "concise",
+            "--no-cache",
+            "--isolated",
+            "--stdin-filename",
+            "page.py",
+            "-",
+        ],
+        input=script,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     problems = []
     for line in result.stdout.splitlines():

@@ -476,16 +476,17 @@ PAGE_COLUMNS = {
 }
 
 
-def source_pages() -> dict[str, dict]:
-    """Every cited page with an outlet and a date: ``{url: {"outlets", "date", "inferred", "rows"}}``.
+def source_pages(data_dir: str | Path | None = None) -> dict[str, dict]:
+    """Cited pages with outlet and date: ``{url: {"outlets", "date", "inferred", "rows"}}``.
 
     Rows citing one page must agree on its date, and on whether that date was
     inferred (``note`` says "date inferred"); otherwise DataError names the
     rows that disagree, since one page cannot carry two dates.
     """
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
     pages: dict[str, dict] = {}
     for name, (outlet_column, date_column) in PAGE_COLUMNS.items():
-        frame = load(name)
+        frame = load(name, folder / DATASETS[name].filename)
         for row in frame.itertuples(index=False):
             row = row._asdict()
             date = row[date_column]
