@@ -1,4 +1,4 @@
-"""Checks on what a learner reads: outputs, citations, acronyms and visible code.
+"""Checks on what a learner reads: outputs, citations, Markdown, acronyms and visible code.
 
 Each check takes a notebook (as read by :func:`helpers.notebooks.read`, executed
 for :func:`output_problems`) and returns a list of problems, each naming the
@@ -142,6 +142,7 @@ def output_problems(nb: Any) -> list[str]:
                 found += table_problems(_joined(bundle["text/html"]))
             if "text/markdown" in bundle:
                 found += _text_problems(_joined(bundle["text/markdown"]))
+                found += [p for p in [dollar_problem(_joined(bundle["text/markdown"]))] if p]
             elif "text/plain" in bundle and not any(kind in bundle for kind in RICH):
                 found += _text_problems(_joined(bundle["text/plain"]))
             problems += [f"cell {index}: {problem}" for problem in dict.fromkeys(found)]
@@ -219,6 +220,32 @@ def citation_problems(nb: Any, pages: Mapping[str, Mapping[str, Any]] | None = N
                         f"cell {index}: the link to {url} ({text[:40]!r}) should be dated "
                         f"'{want}', as data/ has it"
                     )
+    return problems
+
+
+# -- markdown: two dollar signs make maths, not money -------------------------
+
+DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def dollar_problem(markdown: str) -> str | None:
+    """Two unescaped ``$`` in one Markdown text pair up as maths: "$36m ... $700m" loses the
+    text between them (links included). Returns the problem, or None."""
+    text = re.sub(r"```.*?```|`[^`]*`", " ", markdown, flags=re.S)
+    found = [m.start() for m in DOLLAR.finditer(text)]
+    if len(found) < 2:
+        return None
+    shown = " ".join(text[found[0] : found[1] + 6].split())[:60]
+    return f"two '$' signs pair up as maths ({shown!r}...); write '\\$' for a dollar"
+
+
+def markdown_problems(nb: Any) -> list[str]:
+    """Markdown cells that will not render as written (dollar amounts read as maths)."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        problem = dollar_problem(cell.source) if cell.cell_type == "markdown" else None
+        if problem:
+            problems.append(f"cell {index}: {problem}")
     return problems
 
 

@@ -147,6 +147,22 @@ def test_one_page_has_one_date(tmp_path):
         data.source_pages(tmp_path)
 
 
+# -- markdown that renders as written ----------------------------------------
+
+
+def test_two_dollar_amounts_in_one_cell_are_caught_as_maths():
+    text = "about $36m ([Daily Times](https://example.org/a)); about $700m"
+    nb = nbformat.v4.new_notebook(cells=[new_markdown("fine"), new_markdown(text)])
+    problems = checks.markdown_problems(nb)
+    assert len(problems) == 1 and problems[0].startswith("cell 1: two '$' signs")
+    nb.cells[1].source = text.replace("$", "\\$")
+    assert checks.markdown_problems(nb) == []
+    nb.cells[1].source = "one $36m figure and `code with $x and $y`"
+    assert checks.markdown_problems(nb) == []
+    output = {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": text}}
+    assert "pair up as maths" in checks.output_problems(with_output(output))[0]
+
+
 # -- acronyms ---------------------------------------------------------------
 
 GLOSSARY = {"ISPR": "Inter-Services Public Relations", "IRGC": "Islamic Revolutionary Guard Corps"}
@@ -216,6 +232,7 @@ def test_course_citations_acronyms_and_visible_code_are_clean(path):
     names = checks.outlet_words()
     problems = (
         checks.citation_problems(nb)
+        + checks.markdown_problems(nb)
         + checks.acronym_problems(nb, names=names)
         + checks.visible_code_problems(nb)
     )
