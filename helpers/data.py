@@ -228,6 +228,17 @@ DATASETS: dict[str, Dataset] = {
         key="id",
         key_pattern=r"R\d{3}",
     ),
+    "glossary": Dataset(
+        "glossary.csv",
+        (
+            Column("term"),
+            Column("expansion"),
+            Column("explanation"),
+            Column("source_url", "url"),
+        ),
+        key="term",
+        key_pattern=r"[A-Z][A-Za-z0-9]*[A-Z]",
+    ),
 }
 
 # A web address with nothing that could close an HTML attribute or open a tag.
@@ -239,6 +250,39 @@ _MARKUP = re.compile(
     r"|\b(?:javascript|vbscript):|\bdata:[\w.+-]+/[\w.+-]+[;,]",  # a script or data address
     re.I,
 )
+# Left over from how a page was found or stored, not part of its address:
+# tracking parameters, a spelled-out default port, a script host glued to the path.
+_TRACKING = re.compile(r"[?&](utm_[a-z]+|cmp|fbclid|gclid)=", re.I)
+_DEFAULT_PORT = re.compile(r"^https?://[^/?#]+:(443|80)(?=[/?#]|$)", re.I)
+_HOST_IN_PATH = re.compile(
+    r"^https?://[^/?#]+/(?:[^?#]*/)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io)/?(?=[?#]|$)",
+    re.I,
+)
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a source address, or None if it is clean.
+
+    >>> url_problem("https://www.cbc.ca/news/world/x-1.7086549?cmp=rss")
+    "has a tracking parameter ('cmp='); cite the page without it"
+    """
+    if not _URL.fullmatch(url):
+        return (
+            "is not a plain web address (http:// or https://, with no spaces, quotes "
+            "or angle brackets)"
+        )
+    tracking = _TRACKING.search(url)
+    if tracking:
+        return f"has a tracking parameter ('{tracking.group(1)}='); cite the page without it"
+    port = _DEFAULT_PORT.match(url)
+    if port:
+        return f"spells out the default port ':{port.group(1)}'; leave it out"
+    if _HOST_IN_PATH.match(url):
+        return (
+            f"ends in a host name ('{url.rstrip('/').rsplit('/', 1)[-1]}'), a leftover "
+            "of a stored copy; cite the article's own address"
+        )
+    return None
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -273,11 +317,8 @@ def _check_value(column: Column, value: str) -> str | None:
             parse_date(value)
         except ValueError as err:
             return str(err)
-    elif column.check == "url" and not _URL.fullmatch(value):
-        return (
-            f"has {value!r}, which is not a plain web address (http:// or https://, "
-            "with no spaces, quotes or angle brackets)"
-        )
+    elif column.check == "url" and url_problem(value):
+        return f"has {value!r}, which {url_problem(value)}"
     elif column.check == "slug" and not _SLUG.fullmatch(value):
         return f"has {value!r}; use lowercase words joined by hyphens"
     elif column.check == "choice" and value not in column.choices:
@@ -468,6 +509,53 @@ def load_estimates(path: str | Path | None = None) -> pd.DataFrame:
     return load("estimates", path)
 
 
+def load_glossary(path: str | Path | None = None) -> pd.DataFrame:
+    """Abbreviations the course uses (ISPR, IRGC, ...): expansion, one-line explanation, source."""
+    return load("glossary", path)
+
+
+# the page date of a row was worked out from its content ("said on Monday"),
+# not read off the page; its citation says so
+DATE_INFERRED = re.compile(r"\b(?:date|day|month) inferred\b", re.I)
+PAGE_COLUMNS = {
+    "facts": ("source_outlet", "source_date"),
+    "estimates": ("source_outlet", "source_date"),
+    "outlet_reports": ("outlet", "report_date"),
+}
+
+
+def source_pages(data_dir: str | Path | None = None) -> dict[str, dict]:
+    """Cited pages with outlet and date: ``{url: {"outlets", "date", "inferred", "rows"}}``.
+
+    Rows citing one page must agree on its date, and on whether that date was
+    inferred (``note`` says "date inferred"); otherwise DataError names the
+    rows that disagree, since one page cannot carry two dates.
+    """
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    pages: dict[str, dict] = {}
+    for name, (outlet_column, date_column) in PAGE_COLUMNS.items():
+        frame = load(name, folder / DATASETS[name].filename)
+        for row in frame.itertuples(index=False):
+            row = row._asdict()
+            date = row[date_column]
+            inferred = bool(date) and bool(DATE_INFERRED.search(row["note"]))
+            page = pages.setdefault(
+                row["source_url"],
+                {"outlets": set(), "date": date, "inferred": inferred, "rows": []},
+            )
+            if (page["date"], page["inferred"]) != (date, inferred):
+                first = page["rows"][0]
+                raise DataError(
+                    f"{DATASETS[name].filename}: {row['id']} dates {row['source_url']} "
+                    f"{date or 'blank'}{' (inferred)' if inferred else ''} but {first} has "
+                    f"{page['date'] or 'blank'}{' (inferred)' if page['inferred'] else ''}; "
+                    "one page has one date"
+                )
+            page["outlets"].add(row[outlet_column])
+            page["rows"].append(row["id"])
+    return pages
+
+
 def validate_all(data_dir: str | Path | None = None) -> dict[str, int]:
     """Check every dataset; return ``{name: number of rows}`` or raise DataError."""
     folder = Path(data_dir) if data_dir is not None else DATA_DIR
@@ -515,12 +603,15 @@ def cite(fact_id: str) -> str:
     """A Markdown citation for a fact: ``[Dawn, 16 Jul 2023](url)``.
 
     The date is the page's own (``source_date``); a page that shows none is
-    cited as "undated page", never with the date of the event it reports.
+    cited as "undated page", never with the date of the event it reports,
+    and a date worked out from the page's content adds ", date inferred".
     """
     from helpers import markup
 
     row = fact(fact_id)
     when = format_date(row["source_date"]) if row["source_date"] else "undated page"
+    if row["source_date"] and DATE_INFERRED.search(row["note"]):
+        when += ", date inferred"
     return markup.link(f"{row['source_outlet']}, {when}", row["source_url"])
 
 

@@ -518,22 +518,35 @@ def _plain(words: list[str]) -> list[str]:
 
 
 def word_diff(original: str, copy: str) -> str:
-    """Markdown showing how ``copy`` rewords ``original``: ~~dropped~~ and **added** words.
+    """Markdown showing how ``copy`` rewords ``original``, readable by eye and by ear.
 
-    Curly and straight quotation marks count as the same character.
+    The first line marks <del>dropped</del> and <ins>added</ins> words (HTML
+    tags a screen reader can announce, where strikethrough and bold are silent);
+    a second line lists each change in plain words, "was → now". Curly and
+    straight quotation marks count as the same character.
 
-    >>> word_diff("Iran is resolute on ties", "Iran is committed at ties")
-    'Iran is ~~resolute on~~ **committed at** ties'
+    >>> print(word_diff("Iran is resolute on ties", "Iran is committed at ties"))
+    Iran is <del>resolute on</del> <ins>committed at</ins> ties
+    <BLANKLINE>
+    Changes: "resolute on" → "committed at".
     """
     a, b = original.split(), copy.split()
     out: list[str] = []
+    changes: list[str] = []
     matcher = difflib.SequenceMatcher(a=_plain(a), b=_plain(b), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             out.append(markup.text(" ".join(a[i1:i2])))
             continue
-        if i2 > i1:
-            out.append("~~" + markup.text(" ".join(a[i1:i2])) + "~~")
-        if j2 > j1:
-            out.append("**" + markup.text(" ".join(b[j1:j2])) + "**")
-    return " ".join(out)
+        # data is text: the words are escaped, only the <del>/<ins> around them is markup
+        was, now = markup.text(" ".join(a[i1:i2])), markup.text(" ".join(b[j1:j2]))
+        if was:
+            out.append(f"<del>{was}</del>")
+        if now:
+            out.append(f"<ins>{now}</ins>")
+        changes.append(
+            f'"{was}" → "{now}"' if was and now else f'dropped "{was}"' if was else f'added "{now}"'
+        )
+    if not changes:
+        return " ".join(out)
+    return " ".join(out) + "\n\nChanges: " + "; ".join(changes) + "."

@@ -168,8 +168,9 @@ def date_question(
     )
 
 
-# The fact base's published lengths of the Iran-Pakistan border.
-BORDER_LENGTH_FACTS = ("F082", "F083", "F084", "F085", "F086", "F087")
+# The fact base's published lengths of the Iran-Pakistan border: the seven rows
+# notebook 03 compares (F210 is Pakistan's foreign minister's "around 950 km").
+BORDER_LENGTH_FACTS = ("F082", "F083", "F084", "F085", "F086", "F087", "F210")
 
 
 def _border_lengths() -> pd.DataFrame:

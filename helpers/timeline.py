@@ -79,6 +79,16 @@ def categories(events: pd.DataFrame | None = None) -> list[str]:
     return sorted(frame["category"].unique())
 
 
+def category_label(category: str) -> str:
+    """A category code as words for a heading: ``jan-2024-crisis`` -> ``Jan 2024 crisis``.
+
+    >>> [category_label(c) for c in ("jan-2024-crisis", "2025-events", "militancy")]
+    ['Jan 2024 crisis', '2025 events', 'Militancy']
+    """
+    words = category.split("-")
+    return " ".join([words[0].capitalize(), *words[1:]])
+
+
 def check_category(category: str, events: pd.DataFrame | None = None) -> str:
     """Return ``category`` if the timeline uses it; otherwise raise a ValueError that suggests one.
 

@@ -104,8 +104,10 @@ def display_result(result: Any, display: Callable[..., Any]) -> None:
     elif "pandas" in sys.modules and isinstance(result, sys.modules["pandas"].DataFrame):
         from helpers.tables import table
 
-        # pandas would cut each cell to 50 characters; a learner needs the whole event
-        display(table(result, index=True))
+        # pandas would cut each cell to 50 characters; a learner needs the whole event.
+        # A plain 0, 1, 2 ... index means nothing to a reader, so only a real one is shown.
+        pd = sys.modules["pandas"]
+        display(table(result, index=not isinstance(result.index, pd.RangeIndex)))
     elif isinstance(result, str):
         from IPython.display import Markdown
 

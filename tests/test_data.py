@@ -147,3 +147,27 @@ def test_format_date_by_precision():
         "2024",
         "undated",
     ]
+
+
+@pytest.mark.parametrize(
+    "url, complaint",
+    [
+        ("https://example.org/a?utm_source=rss", "tracking parameter ('utm_source=')"),
+        ("https://www.cbc.ca/news/world/story-1.7086549?cmp=rss", "tracking parameter ('cmp=')"),
+        ("https://www.trtworld.com:443/article/9e4f507581ad", "default port ':443'"),
+        ("https://tribune.com.pk/story/2453549/fonts.googleapis.com", "'fonts.googleapis.com'"),
+        ("https://example.org/2018/12/12/story/cdnjs.cloudflare.com", "'cdnjs.cloudflare.com'"),
+    ],
+)
+def test_url_leftovers_are_rejected_naming_file_and_line(tmp_csv, url, complaint):
+    row = GOOD_FACT.replace("F001", "F002").replace("https://example.org/a", url)
+    path = tmp_csv("facts.csv", FACTS_HEADER + GOOD_FACT + row)
+    with pytest.raises(DataError) as info:
+        data.load_facts(path)
+    assert "facts.csv, line 3: column 'source_url'" in str(info.value)
+    assert complaint in str(info.value)
+
+
+def test_clean_urls_pass():
+    for url in ("https://www.dawn.com/news/1764914/coas", "http://www.ecoi.net/en/document/1.html"):
+        assert data.url_problem(url) is None

@@ -210,9 +210,13 @@ def test_word_diff_marks_only_the_changed_words():
     original = "Raeisi says Iran and Pakistan are resolute on expanding relations"
     copy = "Raeisi says Iran and Pakistan are committed at expanding bilateral ties"
     diff = people.word_diff(original, copy)
-    assert "~~resolute on~~ **committed at**" in diff
-    assert "~~relations~~ **bilateral ties**" in diff
+    assert "<del>resolute on</del> <ins>committed at</ins>" in diff
+    assert "<del>relations</del> <ins>bilateral ties</ins>" in diff
+    # a plain line a screen reader reads sensibly, without relying on markup
+    assert diff.endswith('Changes: "resolute on" → "committed at"; "relations" → "bilateral ties".')
+    assert "~~" not in diff and "**" not in diff
     assert people.word_diff(original, original) == original
+    assert people.word_diff("a b c", "a c").endswith('Changes: dropped "b".')
 
 
 # ---- figures -----------------------------------------------------------------------------

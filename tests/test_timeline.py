@@ -373,3 +373,10 @@ def test_importing_the_module_does_no_work():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_every_category_has_a_label_in_words():
+    labels = {code: timeline.category_label(code) for code in timeline.categories()}
+    assert all(" " in label or label.isalpha() for label in labels.values())
+    assert labels["jan-2024-crisis"] == "Jan 2024 crisis"
+    assert len(set(labels.values())) == len(labels)

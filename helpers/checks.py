@@ -1,0 +1,396 @@
+"""Checks on what a learner reads: outputs, citations, Markdown, acronyms and visible code.
+
+Each check takes a notebook (as read by :func:`helpers.notebooks.read`, executed
+for :func:`output_problems`) and returns a list of problems, each naming the
+cell; an empty list means the notebook passes. The tests run every check over
+the course, so a rough edge shows up as a failing test, not as a puzzled student.
+
+>>> import nbformat
+>>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("The FOO said so.")])
+>>> acronym_problems(nb, glossary={})
+["cell 0: 'FOO' is not in data/glossary.csv; add it there, or spell it out"]
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from helpers import data
+
+# -- 1. outputs: no Python internals, no missing values, no raw codes --------
+
+INTERNALS = {
+    "a pandas Series footer ('dtype: ...')": re.compile(r"^(?:Name: .*, )?dtype: \w+", re.M),
+    "a NumPy scalar repr ('np.int64(...)')": re.compile(r"\bnp\.(?:int|float|bool|str_)\w*\("),
+    "a figure repr ('<Figure ...>')": re.compile(r"<Figure size [^>]*>"),
+    "a memory address ('object at 0x...')": re.compile(r"\b(?:object )?at 0x[0-9a-f]{6,}"),
+}
+MISSING = {"nan", "NaN", "None", "NaT", "<NA>"}
+LONG_FLOAT = re.compile(r"(?<![\w.])-?\d+\.\d{4,}(?![\w.])")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+COORDINATE_HEADERS = {"lat", "lon", "latitude", "longitude"}
+URL = re.compile(r"https?://\S+")
+COORDINATES = re.compile(r"\(-?\d{1,3}\.\d+, -?\d{1,3}\.\d+\)")  # (lat, lon): not a count
+RICH = ("text/html", "text/markdown", "image/png", "application/vnd.jupyter.widget-view+json")
+
+
+class _Tables(HTMLParser):
+    """Collect the cells of every <table> in an HTML output: (tag, classes, text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[tuple[str, str, str]]]] = []
+        self._cell: list[str] | None = None
+        self._tag = self._class = ""
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script"):
+            self._skip += 1
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell, self._tag = [], tag
+            self._class = dict(attrs).get("class") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self._skip -= 1
+        elif tag in ("td", "th") and self._cell is not None and self.tables:
+            if not self.tables[-1]:
+                self.tables[-1].append([])
+            text = " ".join("".join(self._cell).split())
+            self.tables[-1][-1].append((self._tag, self._class, text))
+            self._cell = None
+
+    def handle_data(self, text: str) -> None:
+        if self._cell is not None and not self._skip:
+            self._cell.append(text)
+
+
+def _text_problems(text: str) -> list[str]:
+    problems = [f"shows {what}" for what, pattern in INTERNALS.items() if pattern.search(text)]
+    floats = LONG_FLOAT.findall(COORDINATES.sub(" ", URL.sub(" ", text)))
+    if floats:
+        problems.append(f"prints {floats[0]} (round it and give its unit)")
+    return problems
+
+
+def table_problems(markup: str) -> list[str]:
+    """What is wrong with the tables in one HTML output (missing values, codes, raw index)."""
+    parser = _Tables()
+    parser.feed(markup)
+    problems: list[str] = []
+    for rows in parser.tables:
+        header = next((r for r in rows if r and all(tag == "th" for tag, _, _ in r)), [])
+        names = [text.lower() for _, _, text in header]
+        index_cells: list[str] = []
+        heads = [r for r in rows if r and all(tag == "th" for tag, _, _ in r)]
+        named_index = any("index_name" in css and text for r in rows for _, css, text in r) or any(
+            r[0][2] for r in heads[1:]
+        )
+        for row in rows:
+            if row is header:
+                continue
+            body = [cell for cell in row if cell[0] == "td"]
+            heads = [cell for cell in row if cell[0] == "th"]
+            if heads and body:
+                index_cells.append(heads[0][2])
+            offset = len(row) - len(body)
+            for position, (_, _, text) in enumerate(body, start=offset):
+                column = names[position] if position < len(names) else ""
+                if text in MISSING:
+                    problems.append(f"a table cell reads {text!r} (say what is missing)")
+                floats = LONG_FLOAT.findall(URL.sub(" ", text))
+                if floats and column not in COORDINATE_HEADERS:
+                    problems.append(f"a table cell reads {floats[0]} (round it and give its unit)")
+        for text in [text for r in rows for tag, _, text in r if tag == "th"]:
+            if SLUG.fullmatch(text):
+                problems.append(f"a table heading is the raw code {text!r} (write it out in words)")
+        numeric = all(re.fullmatch(r"\d+", text) for text in index_cells)
+        if index_cells and numeric and not named_index:
+            problems.append("a table shows its numeric index (use helpers.tables.table)")
+    return problems
+
+
+def output_problems(nb: Any) -> list[str]:
+    """Problems in the outputs of an executed notebook, each as ``cell N: ...``.
+
+    Catches Python internals (``dtype:``, ``np.int64(...)``, ``<Figure ...>``,
+    ``object at 0x...``), floats printed with four or more decimals, table
+    cells reading ``nan``/``None``/``NaT``, raw hyphenated codes as table
+    headings and a numeric index shown as a column.
+    """
+    problems: list[str] = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            found: list[str] = []
+            if output.get("output_type") == "stream":
+                found = _text_problems(output.get("text", ""))
+            bundle = output.get("data", {})
+            if "text/html" in bundle:
+                found += table_problems(_joined(bundle["text/html"]))
+            if "text/markdown" in bundle:
+                found += _text_problems(_joined(bundle["text/markdown"]))
+                found += [p for p in [dollar_problem(_joined(bundle["text/markdown"]))] if p]
+            elif "text/plain" in bundle and not any(kind in bundle for kind in RICH):
+                found += _text_problems(_joined(bundle["text/plain"]))
+            problems += [f"cell {index}: {problem}" for problem in dict.fromkeys(found)]
+    return problems
+
+
+def _joined(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
+# -- 2. citations: the label agrees with the data row for that page ----------
+
+LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\((https?://[^\s)]+(?:\([^\s)]*\)[^\s)]*)*)\)")
+
+
+def _outlet_names(outlet: str) -> set[str]:
+    """Ways a label may name an outlet: ``TRT World (AP)`` -> itself, TRT World, AP."""
+    names = {outlet}
+    match = re.fullmatch(r"(.+?)\s*\((.+)\)", outlet)
+    if match:
+        names |= {match.group(1), match.group(2)}
+        names |= {part.strip() for part in re.split(r",|\bciting\b|\bvia\b", match.group(2))}
+    return {name.strip().lower() for name in names if len(name.strip()) > 1}
+
+
+def expected_label(page: Mapping[str, Any]) -> str:
+    """How a citation of ``page`` (a row of :func:`helpers.data.source_pages`) states its date."""
+    if not page["date"]:
+        return "undated page"
+    when = data.format_date(page["date"])
+    return f"{when}, date inferred" if page["inferred"] else when
+
+
+def _list_outlet(line: str) -> str:
+    """The outlet a sources-list line starts with (``- Dawn, 16 Jul 2023: ...`` -> ``dawn``)."""
+    match = re.match(r"\s*[-*]\s+([^:\[]+?)[,:]", line)
+    return match.group(1).lower() if match else ""
+
+
+def citation_problems(nb: Any, pages: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
+    """Markdown links to a page in ``data/`` whose "Outlet, date" label disagrees with its rows.
+
+    The label is the link text, or in a sources list the text before the link
+    on its line (``- Dawn, 16 Jul 2023: [title](url)``). It must name one of
+    the page's outlets and give its date as the rows do: ``16 Jul 2023``,
+    ``Jul 2023, date inferred`` or ``undated page``.
+    """
+    pages = data.source_pages() if pages is None else pages
+    problems: list[str] = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            start = 0
+            for match in LINK.finditer(line):
+                text, url = match.groups()
+                page = pages.get(url)
+                prefix, start = line[start : match.start()], match.end()
+                if page is None:
+                    continue
+                label = f"{prefix.rsplit(';', 1)[-1]} {text}".lower()
+                label = re.sub(r"\s+", " ", label.replace("*", ""))
+                # in a sources list, "- Dawn, 15 Jul 2023: [a](..); 16 Jul 2023: [b](..)"
+                # names the outlet once for every link on the line
+                named = f"{_list_outlet(line)} {label}"
+                want = expected_label(page)
+                outlets = set().union(*(_outlet_names(o) for o in page["outlets"]))
+                if not any(name in named for name in outlets):
+                    problems.append(
+                        f"cell {index}: the link to {url} does not name its outlet "
+                        f"({' or '.join(sorted(page['outlets']))})"
+                    )
+                if want.lower() not in label:
+                    problems.append(
+                        f"cell {index}: the link to {url} ({text[:40]!r}) should be dated "
+                        f"'{want}', as data/ has it"
+                    )
+    return problems
+
+
+# -- markdown: two dollar signs make maths, not money -------------------------
+
+DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def dollar_problem(markdown: str) -> str | None:
+    """Two unescaped ``$`` in one Markdown text pair up as maths: "$36m ... $700m" loses the
+    text between them (links included). Returns the problem, or None."""
+    text = re.sub(r"```.*?```|`[^`]*`", " ", markdown, flags=re.S)
+    found = [m.start() for m in DOLLAR.finditer(text)]
+    if len(found) < 2:
+        return None
+    shown = " ".join(text[found[0] : found[1] + 6].split())[:60]
+    return f"two '$' signs pair up as maths ({shown!r}...); write '\\$' for a dollar"
+
+
+def markdown_problems(nb: Any) -> list[str]:
+    """Markdown cells that will not render as written (dollar amounts read as maths)."""
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        problem = dollar_problem(cell.source) if cell.cell_type == "markdown" else None
+        if problem:
+            problems.append(f"cell {index}: {problem}")
+    return problems
+
+
+# -- 3. acronyms: explained at first use, or linked to the glossary ----------
+
+GLOSSARY_LINK = "00-start-here.ipynb#glossary"
+CAPS = re.compile(r"(?<![\w/.-])[A-Z][A-Z0-9]*[A-Z](?![\w/-])")
+CAPS_RUN = re.compile(r"\b[A-Z0-9][A-Z0-9'-]+(?:[\s:]+[A-Z0-9][A-Z0-9'-]+)+\b")
+
+
+def _prose(markdown: str) -> str:
+    """The course's own words in a Markdown cell.
+
+    Left out: code, the titles of links to outside pages (a page's own words),
+    quotations, HTML tags and runs of capitals (a quoted headline).
+    """
+    text = re.sub(r"```.*?```|`[^`]*`", " ", markdown, flags=re.S)
+    text = LINK.sub(" ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r'"[^"\n]*"|“[^”]*”', " ", text)
+    text = re.sub(r"<[^>]+>|https?://\S+", " ", text)
+    return CAPS_RUN.sub(" ", html.unescape(text))
+
+
+def outlet_words() -> set[str]:
+    """Capitalised words that are part of an outlet's name in ``data/`` (e.g. AP, TRT)."""
+    words: set[str] = set()
+    for outlets in (p["outlets"] for p in data.source_pages().values()):
+        for outlet in outlets:
+            words |= set(CAPS.findall(outlet))
+    for site in data.load_outlet_reports()["published_by"]:  # the site that carried a report
+        words |= set(CAPS.findall(site))
+    return words
+
+
+def acronym_problems(
+    nb: Any, glossary: Mapping[str, str] | None = None, names: Iterable[str] = ()
+) -> list[str]:
+    """Capitalised abbreviations a notebook uses without explaining them.
+
+    An abbreviation must be in the glossary (``{term: expansion}``, default
+    ``data/glossary.csv``) and, at its first use in the notebook, be spelt out
+    in the same cell ("Inter-Services Public Relations (ISPR)") or link to the
+    glossary (``[ISPR](00-start-here.ipynb#glossary)``). ``names`` are
+    capitalised names that need no expansion (outlets cited by their names).
+    """
+    if glossary is None:
+        terms = data.load_glossary()
+        glossary = dict(zip(terms["term"], terms["expansion"], strict=True))
+    allowed = set(names) - set(glossary)
+    seen: set[str] = set()
+    problems: list[str] = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        text = _prose(cell.source)
+        for term in dict.fromkeys(CAPS.findall(text)):
+            if term in seen or term in allowed:
+                continue
+            seen.add(term)
+            if term not in glossary:
+                problems.append(
+                    f"cell {index}: {term!r} is not in data/glossary.csv; add it there, "
+                    "or spell it out"
+                )
+            elif not _explained(cell.source, term, glossary[term]):
+                problems.append(
+                    f"cell {index}: {term!r} is used before it is explained; write "
+                    f"'{glossary[term]} ({term})' or link it: [{term}]({GLOSSARY_LINK})"
+                )
+    return problems
+
+
+def _explained(source: str, term: str, expansion: str) -> bool:
+    linked = re.search(rf"\[{re.escape(term)}\]\([^)]*#glossary\)", source)
+    return bool(linked) or expansion.lower() in " ".join(source.split()).lower()
+
+
+# -- 4. visible code runs on names the page shows ----------------------------
+
+HIDDEN_TAGS = {"hide-input", "remove-cell", "remove-input"}
+
+
+def visible_code(nb: Any) -> list[tuple[int, str]]:
+    """``(cell index, source)`` of the code cells whose code a reader sees on the page.
+
+    Cells tagged ``hide-input`` (or removed) show only their output; a
+    solution is folded but visible.
+    """
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        tags = set(cell.metadata.get("tags", []))
+        if cell.cell_type != "code" or tags & HIDDEN_TAGS:
+            continue
+        if cell.metadata.get("jupyter", {}).get("source_hidden") and "solution" not in tags:
+            continue
+        cells.append((index, cell.source))
+    return cells
+
+
+def _ruff() -> str:
+    local = Path(sys.executable).with_name("ruff")
+    found = str(local) if local.exists() else shutil.which("ruff")
+    if not found:
+        raise RuntimeError("ruff is not installed; run `make setup`")
+    return found
+
+
+def visible_code_problems(nb: Any) -> list[str]:
+    """Names that visible code uses but only hidden cells define (ruff's F821 on the page).
+
+    The visible cells are joined in order into one script, as a reader
+    would run them, and checked with ``ruff --select F821``.
+    """
+    cells = visible_code(nb)
+    script, starts = "from IPython.display import display\n", []
+    for index, source in cells:
+        starts.append((script.count("\n") + 1, index))
+        script += source + "\n\n"
+    result = subprocess.run(
+        [
+            _ruff(),
+            "check",
+            "--select",
+            "F821",
+            "--output-format",
+            "concise",
+            "--no-cache",
+            "--isolated",
+            "--stdin-filename",
+            "page.py",
+            "-",
+        ],
+        input=script,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    problems = []
+    for line in result.stdout.splitlines():
+        match = re.match(r"page\.py:(\d+):\d+: F821 Undefined name `([^`]+)`", line)
+        if match:
+            row = int(match.group(1))
+            cell = max(index for start, index in starts if start <= row)
+            problems.append(
+                f"cell {cell}: uses {match.group(2)!r}, which no cell shown on the page defines"
+            )
+    return problems
