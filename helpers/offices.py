@@ -26,6 +26,7 @@ from helpers import data
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.axes import Axes
 
 VISIT_DATE = "2023-07-16"  # the day ISPR announced the pledge; "then" in this module
 
@@ -217,9 +218,7 @@ def changes(after: str = VISIT_DATE, until: str | None = None) -> pd.DataFrame:
     )
     found = found.assign(
         date=[data.format_date(s) for s in found["start"]],
-        source=[
-            f"[{o}]({u})" for o, u in zip(found["source_outlet"], found["source_url"], strict=True)
-        ],
+        source=found["source_outlet"],
         disputed=[f"disputes {a}" if a else "" for a in found["alternative_to"]],
     )
     return found[
@@ -231,6 +230,7 @@ def changes(after: str = VISIT_DATE, until: str | None = None) -> pd.DataFrame:
             "how_started",
             "confidence",
             "source",
+            "source_url",
             "disputed",
             "id",
         ]
@@ -257,3 +257,102 @@ def now_sentence(office: str, country: str | None = None, on: str | None = None)
         f"As of {data.format_date(when)}, {country}'s {office} is {row['holder']}, "
         f"in office since {row['since']}{also}; source: {row['source']}."
     )
+
+
+# surnames of two words, for labels (otherwise the last word is the surname)
+_SURNAMES = {"Ali Bagheri Kani": "Bagheri Kani"}
+
+
+def surname(name: str) -> str:
+    """The name a chart label uses: the last word, or the two-word surname ("Bagheri Kani")."""
+    return _SURNAMES.get(name, name.split()[-1])
+
+
+def draw_chains(ax: Axes, start: str = VISIT_DATE, end: str | None = None) -> None:
+    """Draw each office's holders as bars from ``start`` to ``end`` (default: the facts' date).
+
+    One row per office, coloured by country. A long tenure is labelled inside
+    its bar; the surnames of a run of short ones are written above it ("Sharif,
+    Kakar"). A disputed alternative is a thin hatched bar under the main one,
+    labelled with its confidence, so the disagreement stays on the chart.
+    """
+    import pandas as pd
+
+    from helpers import plotting
+
+    rows = table()
+    begin, finish = pd.Timestamp(start), pd.Timestamp(end or data.facts_run_to())
+    names = office_names(rows)
+    for y, (country, office) in enumerate(names):
+        colour = plotting.COUNTRY_COLOURS.get(country, plotting.COUNTRY_COLOURS["other"])
+        short: list[tuple[pd.Timestamp, str]] = []  # a run of short tenures, labelled together
+        previous = ""
+        for _, row in _office_rows(office, country, rows).sort_values("start_day").iterrows():
+            left = max(pd.Timestamp(row["start_day"]), begin)
+            right = min(pd.Timestamp(row["end_day"]) if row["end_day"] else finish, finish)
+            if right < left:
+                continue
+            if row["alternative_to"]:
+                ax.barh(
+                    y + 0.4,
+                    right - left,
+                    left=left,
+                    height=0.15,
+                    color="white",
+                    edgecolor=colour,
+                    hatch="//",
+                )
+                ax.annotate(
+                    f"{row['holder']} ({row['confidence']} confidence)",
+                    (left, y + 0.4),
+                    xytext=(-4, 0),
+                    textcoords="offset points",
+                    ha="right",
+                    va="center",
+                    fontsize=9,
+                )
+                continue
+            ax.barh(y, right - left, left=left, height=0.6, color=colour, edgecolor="white")
+            if (right - left).days >= 240:
+                ax.annotate(
+                    row["holder"],
+                    (left, y),
+                    xytext=(3, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=10,
+                    color="white",
+                )
+            elif row["holder"] != previous:
+                short.append((left, surname(row["holder"])))
+            previous = row["holder"]
+        if short:
+            ax.annotate(
+                ", ".join(name for _, name in short),
+                (short[0][0], y - 0.44),
+                xytext=(2, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+            )
+    ax.set_yticks(range(len(names)))
+    ax.set_yticklabels([f"{office} ({country})" for country, office in names])
+    ax.set_ylim(len(names) - 0.4, -0.8)
+    ax.set_xlim(begin, finish)
+    ticks = pd.date_range(begin.to_period("Y").start_time, finish, freq="6MS")
+    ticks = [t for t in ticks if t >= begin]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([f"{t:%b %Y}" for t in ticks])
+
+
+def chains_alt(start: str = VISIT_DATE, end: str | None = None) -> str:
+    """Alt text for :func:`draw_chains`: each office's holders from ``start`` to ``end``."""
+    rows = table()
+    end = end or data.facts_run_to()
+    parts = []
+    for country, office in office_names(rows):
+        held = chain(office, country, rows)
+        held = held[(held["end_day"].isna() | (held["end"] >= start)) & (held["start"] <= end)]
+        parts.append(f"{country}'s {office}: " + ", then ".join(held["holder"]))
+    span = f"from {data.format_date(start)} to {data.format_date(end)}"
+    return f"Bars for {len(parts)} offices {span}. " + "; ".join(parts) + "."

@@ -149,3 +149,19 @@ def test_an_unknown_or_ambiguous_office_is_explained():
         offices.chain("IRGC comander")
     with pytest.raises(KeyError, match="say which"):
         offices.chain("President")
+
+
+def test_the_chart_draws_every_tenure_and_its_alt_text_names_every_holder():
+    from helpers import plotting
+
+    fig, ax = plotting.figure()
+    offices.draw_chains(ax)
+    rows = offices.table()
+    in_window = rows[rows["end"].eq("") | (rows["end"] >= offices.VISIT_DATE)]
+    assert len(ax.patches) == len(in_window)
+    labels = " ".join(t.get_text() for t in ax.texts)
+    assert "low confidence" in labels  # the disputed successor is on the chart
+    alt = offices.chains_alt()
+    assert all(holder in alt for holder in offices.chain("Foreign Minister", "Iran")["holder"])
+    assert data.format_date(data.facts_run_to()) in alt
+    plotting.render(fig, title="t", alt=alt, source="data/offices.csv", xlabel="x", ylabel="y")
