@@ -82,6 +82,15 @@ def _low_not_above_high(row: dict[str, str]) -> str | None:
     return None
 
 
+def _tenure_in_order(row: dict[str, str]) -> str | None:
+    """A tenure may not end before it starts, and a row may not dispute itself."""
+    if row["end"] and parse_date(row["end"])[0] < parse_date(row["start"])[0]:
+        return f"end {row['end']} is before start {row['start']}"
+    if row["alternative_to"] == row["id"]:
+        return f"alternative_to names the row itself ({row['id']})"
+    return None
+
+
 DATASETS: dict[str, Dataset] = {
     "facts": Dataset(
         "facts.csv",
@@ -238,6 +247,29 @@ DATASETS: dict[str, Dataset] = {
         ),
         key="term",
         key_pattern=r"[A-Z][A-Za-z0-9]*[A-Z]",
+    ),
+    "offices": Dataset(
+        "offices.csv",
+        (
+            Column("id"),
+            Column("country", "choice", choices=("Pakistan", "Iran")),
+            Column("office"),
+            Column("holder"),
+            Column("start", "date"),
+            Column("end", "date", required=False),
+            Column("how_started"),
+            Column("how_ended", required=False),
+            Column("confidence", "choice", choices=CONFIDENCE_LEVELS),
+            Column("source_url", "url"),
+            Column("source_outlet"),
+            Column("source_date", "date", required=False),
+            Column("fact_id", required=False),
+            Column("alternative_to", required=False),
+            Column("chain_note", required=False),
+        ),
+        key="id",
+        key_pattern=r"O\d{3}",
+        row_check=_tenure_in_order,
     ),
 }
 
@@ -497,6 +529,15 @@ def load_article_sources(path: str | Path | None = None) -> pd.DataFrame:
 def load_outlet_reports(path: str | Path | None = None) -> pd.DataFrame:
     """How outlets reported the July 2023 visit: one row per claim in one report."""
     return load("outlet_reports", path)
+
+
+def load_offices(path: str | Path | None = None) -> pd.DataFrame:
+    """Who held each office in the story, from before July 2023 to the date the facts run to.
+
+    One row per holder and tenure; a blank ``end`` means "still in office as of
+    ``facts_run_to()``". ``helpers.offices`` checks each office's chain.
+    """
+    return load("offices", path)
 
 
 def load_estimates(path: str | Path | None = None) -> pd.DataFrame:

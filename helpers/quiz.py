@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from helpers import data, markup, regional, timeline
+from helpers import data, markup, offices, regional, timeline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -295,7 +295,70 @@ def _actors() -> list[Question]:
             ("F044", "F048"),
             topic,
         ),
+        office_question("Foreign Minister", "Iran", topic),
+        office_question("Foreign Minister", "Pakistan", topic),
+        _disputed_successor(topic),
     ]
+
+
+def office_question(office: str, country: str, topic: str = "") -> Question:
+    """ "Who held this office as of the date the facts run to?", built from ``data/offices.csv``.
+
+    The choices are the office's holders since the visit; the answer is the
+    holder on ``data.facts_run_to()``, and each choice's feedback says when
+    that person held the post, citing the fact behind the tenure.
+    """
+    rows = offices.chain(office, country)
+    held = rows[rows["end"].eq("") | (rows["end"] >= offices.VISIT_DATE)]
+    now = offices.holders().set_index(["country", "office"]).loc[(country, office)]
+    feedback: dict[str, str] = {}
+    as_of = data.format_date(data.facts_run_to())
+    for _, row in held.iterrows():
+        until = f"to {data.format_date(row['end'])}" if row["end"] else f"and held it as of {as_of}"
+        start = data.format_date(row["start"])
+        text = f"{row['holder']} held it from {start} {until} ({row['fact_id']})."
+        earlier = feedback.get(row["holder"])
+        feedback[row["holder"]] = f"{earlier} {text}" if earlier else text
+    answer_row = rows[rows["id"] == now["id"]].iloc[0]
+    return _mixed(
+        f"As of {as_of}, the date the course's facts run to, who was {country}'s {office.lower()}?",
+        tuple(feedback),
+        now["holder"],
+        feedback,
+        (answer_row["fact_id"],),
+        topic,
+    )
+
+
+def _disputed_successor(topic: str) -> Question:
+    """Which two names did sources give for Bagheri's successor? Read from the disputed rows."""
+    table = offices.table().set_index("id")
+    alt = offices.alternatives().iloc[0]
+    main = table.loc[alt["alternative_to"]]
+    pair = f"{main['holder']} and {alt['holder']}"
+    army = offices.chain("Army commander", "Iran")
+    irgc = offices.chain("IRGC commander", "Iran")
+    wrong1 = f"{main['holder']} and {army.iloc[-1]['holder']}"
+    wrong2 = f"{irgc.iloc[-1]['holder']} and {army.iloc[-1]['holder']}"
+    return _mixed(
+        f"Sources disagree on who became Iran's {alt['office'].lower()} on "
+        f"{data.format_date(alt['start'])}. Which two names do they give?",
+        (pair, wrong1, wrong2),
+        pair,
+        {
+            pair: f"Most reports name {main['holder']} ({main['fact_id']}, {main['confidence']} "
+            f"confidence); one early report named {alt['holder']} ({alt['fact_id']}, "
+            f"{alt['confidence']}). The course keeps both rows.",
+            wrong1: f"{army.iloc[-1]['holder']} took {main['holder']}'s old post, army commander "
+            f"({army.iloc[-1]['fact_id']}).",
+            wrong2: "They took the other posts emptied that day: "
+            f"{irgc.iloc[-1]['holder']} the IRGC ({irgc.iloc[-1]['fact_id']}), "
+            f"{army.iloc[-1]['holder']} the army "
+            f"({army.iloc[-1]['fact_id']}).",
+        },
+        (main["fact_id"], alt["fact_id"]),
+        topic,
+    )
 
 
 def _border() -> list[Question]:
@@ -481,6 +544,7 @@ def _regional() -> list[Question]:
 def _next() -> list[Question]:
     topic = "what happened next"
     rank = "Field Marshal"
+    mechanism = "The Pak-Iran border security mechanism"
     return [
         date_question(
             "E046",
@@ -501,7 +565,75 @@ def _next() -> list[Question]:
             ("F030",),
             topic,
         ),
+        _mixed(
+            f"When Iran's foreign minister met Munir on {data.format_date(_fact('F437', 'date'))}, "
+            "during the crisis with India, what did ISPR say the two sides reviewed?",
+            (mechanism, "The gas pipeline", "India's Chabahar port contract"),
+            mechanism,
+            {
+                mechanism: "ISPR said so (F437), and IRNA relayed ISPR's statement (F438): the "
+                "border cooperation the July 2023 pledge was about.",
+                "The gas pipeline": "Not what ISPR reported: its statement named the border "
+                "security mechanism (F437).",
+                "India's Chabahar port contract": "That contract was signed in May 2024 (E165); "
+                "ISPR's statement named the border security mechanism (F437).",
+            },
+            ("F437", "F438"),
+            topic,
+        ),
+        _mixed(
+            "Which country offered to mediate between India and Pakistan in April 2025 and "
+            "between Pakistan and Afghanistan in October-November 2025?",
+            ("Iran", "Qatar", "The United States"),
+            "Iran",
+            {
+                "Iran": "Araghchi offered Iran's good offices to India and Pakistan (F431); "
+                "Pezeshkian and Araghchi offered to help with Afghanistan (F443, F444).",
+                "Qatar": "Qatar hosted and announced the Pakistan-Afghanistan ceasefire in Doha "
+                "(F442), but made no offer between India and Pakistan in the data.",
+                "The United States": "Trump announced the India-Pakistan ceasefire (F434); "
+                "the data record no US offer between Pakistan and Afghanistan.",
+            },
+            ("F431", "F443", "F444"),
+            topic,
+        ),
+        _tolls_question(topic),
+        date_question(
+            "E217",
+            "When did the 13th round of Pakistan-Iran political consultations meet in Islamabad?",
+            ["E202", "E213", "E060"],
+            topic,
+        ),
     ]
+
+
+def _first_number(text: str) -> int:
+    match = re.search(r"\d+", text)
+    if not match:
+        raise ValueError(f"no number in {text!r}")
+    return int(match.group())
+
+
+def _tolls_question(topic: str) -> Question:
+    """The two tolls of Pakistani soldiers killed on 11-12 October 2025, read from F439 and F440."""
+    pakistan, taliban = _first_number(_fact("F439", "value")), _first_number(_fact("F440", "value"))
+    right = f"{pakistan} per Pakistan's army, {taliban} per the Taliban"
+    swapped = f"{taliban} per Pakistan's army, {pakistan} per the Taliban"
+    same = f"{pakistan}, and both sides agree"
+    return _mixed(
+        "How many Pakistani soldiers were killed in the border clashes of 11-12 October 2025?",
+        (right, swapped, same),
+        right,
+        {
+            right: "ISPR gave its own losses (F439) and the Taliban's spokesman a higher count "
+            "(F440); with no independent count, the course keeps both.",
+            swapped: "The other way round: Pakistan's army gave the lower count of its own dead "
+            "(F439), the Taliban the higher (F440).",
+            same: f"They do not agree: the Taliban said {taliban} (F440).",
+        },
+        ("F439", "F440"),
+        topic,
+    )
 
 
 def _news() -> list[Question]:

@@ -25,13 +25,19 @@ def test_committed_notebook_follows_template(path):
     assert problems == [], f"{path.name}: " + "; ".join(problems)
 
 
-ROW_ID = re.compile(r"\b[FERX]\d{3}\b")  # facts, events, outlet reports, estimates
+ROW_ID = re.compile(r"\b[FERXO]\d{3}\b")  # facts, events, outlet reports, estimates, offices
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=NOTEBOOK_IDS)
 def test_every_row_id_a_notebook_names_exists_in_data(path):
     # a citation like "(F214)" is only a citation if the row is there to follow
-    loaders = (data.load_facts, data.load_events, data.load_outlet_reports, data.load_estimates)
+    loaders = (
+        data.load_facts,
+        data.load_events,
+        data.load_outlet_reports,
+        data.load_estimates,
+        data.load_offices,
+    )
     known = set().union(*(set(load()["id"]) for load in loaders))
     text = "\n".join(cell.source for cell in notebooks.read(path).cells)
     named = set(ROW_ID.findall(text))

@@ -223,3 +223,38 @@ def test_show_displays_the_widget(monkeypatch):
 def test_an_empty_quiz_is_refused():
     with pytest.raises(ValueError, match="at least one question"):
         quiz.Quiz([])
+
+
+# --- offices then and now, and the 2025 context -----------------------------------------------
+
+
+def test_office_question_answers_with_the_holder_as_of_the_data():
+    from helpers import offices
+
+    question = quiz.office_question("Foreign Minister", "Iran", "the actors")
+    now = offices.holders().set_index(["country", "office"]).loc[("Iran", "Foreign Minister")]
+    assert question.answer == now["holder"]
+    assert data.format_date(data.facts_run_to()) in question.prompt
+    # every holder since the visit is a choice, and its feedback cites the tenure's fact
+    chain = offices.chain("Foreign Minister", "Iran")
+    since = chain[chain["end"].eq("") | (chain["end"] >= offices.VISIT_DATE)]
+    assert set(question.choices) == set(since["holder"])
+    for _, row in since.iterrows():
+        assert f"({row['fact_id']})" in question.feedback[row["holder"]]
+
+
+def test_the_disputed_successor_question_names_both_reports():
+    question = next(q for q in quiz.course_questions("the actors") if "disagree" in q.prompt)
+    alt = quiz.offices.alternatives().iloc[0]
+    assert alt["holder"] in question.answer
+    assert alt["fact_id"] in question.sources
+
+
+def test_the_tolls_question_reads_both_sides_numbers():
+    question = next(
+        q for q in quiz.course_questions("what happened next") if "soldiers" in q.prompt
+    )
+    pakistan = re.search(r"\d+", data.fact("F439")["value"]).group()
+    taliban = re.search(r"\d+", data.fact("F440")["value"]).group()
+    assert question.answer.startswith(pakistan) and taliban in question.answer
+    assert set(question.sources) == {"F439", "F440"}
