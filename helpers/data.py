@@ -30,7 +30,14 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_DIR / "data"
 
 CONFIDENCE_LEVELS = ("high", "medium", "low")
-ACTOR_KINDS = ("person", "institution", "state", "armed group")
+ACTOR_KINDS = (
+    "person",
+    "institution",
+    "state",
+    "armed group",
+    "political party",
+    "civil-society group",
+)
 
 
 class DataError(ValueError):
@@ -150,6 +157,7 @@ DATASETS: dict[str, Dataset] = {
             Column("role_july_2023"),
             Column("later", required=False),
             Column("source_url", "url"),
+            Column("banned_by", required=False),
         ),
         key="name",
     ),
