@@ -225,6 +225,37 @@ DATASETS: dict[str, Dataset] = {
         key_pattern=r"X\d{3}",
         row_check=_low_not_above_high,
     ),
+    "outlets": Dataset(
+        "outlets.csv",
+        (
+            Column("match"),
+            Column("match_by", "choice", choices=("site", "credit")),
+            Column(
+                "origin",
+                "choice",
+                choices=(
+                    "pakistani",
+                    "iranian",
+                    "indian",
+                    "afghan",
+                    "baloch",
+                    "international-wire",
+                    "other",
+                ),
+            ),
+            Column("note", required=False),
+        ),
+        key="match",
+    ),
+    "topic_parties": Dataset(
+        "topic_parties.csv",
+        (
+            Column("topic", "slug"),
+            Column("parties"),
+            Column("gap", required=False),
+        ),
+        key="topic",
+    ),
     "outlet_reports": Dataset(
         "outlet_reports.csv",
         (

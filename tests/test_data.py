@@ -23,7 +23,8 @@ def test_all_shipped_datasets_validate():
 
 
 def test_every_row_of_every_dataset_has_a_web_source():
-    for name in data.DATASETS:
+    # outlets.csv and topic_parties.csv classify the sources; they are not sources themselves
+    for name in set(data.DATASETS) - {"outlets", "topic_parties"}:
         frame = data.load(name)
         column = "source_url"
         assert frame[column].str.match(r"https?://").all(), name
