@@ -547,8 +547,8 @@ def format_date(text: str) -> str:
 def attributed(text: str, claimed_by: str) -> str:
     """``text`` as a claim of ``claimed_by``: ``"ISPR said: ..."`` (unchanged if nobody is named).
 
-    Several claimants are separated by ``; ``. A text that already names every claimant
-    ("ISPR: ...", "what ISPR called ...; Iran says ...") is left as it is.
+    Several claimants are separated by ``; `` (or "and"). A text that already names every
+    claimant ("ISPR: ...", "what ISPR called ...; Iran says ...") is left as it is.
 
     >>> attributed("strikes BLA/BLF hideouts", "ISPR")
     'ISPR said: strikes BLA/BLF hideouts'
@@ -556,7 +556,7 @@ def attributed(text: str, claimed_by: str) -> str:
     'ISPR: sides vowed to eradicate terrorism'
     """
     claimant = (claimed_by or "").strip()
-    names = [name.strip().lower() for name in claimant.split(";") if name.strip()]
+    names = [name.strip().lower() for name in re.split(r";| and ", claimant) if name.strip()]
     if not names or all(name in text.lower() for name in names):
         return text
     return f"{claimant} said: {text}"

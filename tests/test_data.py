@@ -171,6 +171,9 @@ def test_a_claim_is_shown_with_its_claimant_once():
         "what ISPR called hideouts; Iran says 9"
     )
     assert data.attributed("strikes on camps", "IRGC") == "IRGC said: strikes on camps"
+    assert data.attributed("Munir met Salami; both pledged", "Munir and Salami") == (
+        "Munir met Salami; both pledged"
+    )
     assert data.attributed("a plain fact", "") == "a plain fact"
 
 

@@ -218,3 +218,11 @@ def test_show_displays_the_widget(monkeypatch):
 def test_an_empty_quiz_is_refused():
     with pytest.raises(ValueError, match="at least one question"):
         quiz.Quiz([])
+
+
+def test_feedback_names_the_claimant_of_a_cited_claim():
+    # a question citing ISPR's claim (F114) says whose claim it is, fact or event
+    question = next(q for q in quiz.course_questions() if "F114" in q.sources)
+    assert "claimed by ISPR" in quiz.check(question, question.answer)
+    assert quiz.cite_one("E024").startswith("claimed by ISPR, [")
+    assert not quiz.cite_one("E039").startswith("claimed by")
