@@ -43,7 +43,14 @@ def data_dir() -> Path:
 DATA_DIR = data_dir()
 
 CONFIDENCE_LEVELS = ("high", "medium", "low")
-ACTOR_KINDS = ("person", "institution", "state", "armed group")
+ACTOR_KINDS = (
+    "person",
+    "institution",
+    "state",
+    "armed group",
+    "political party",
+    "civil-society group",
+)
 
 
 class DataError(ValueError):
@@ -76,6 +83,44 @@ class Dataset:
     row_check: Callable[[dict[str, str]], str | None] | None = None
 
 
+# Words that carry one side's verdict ("hideouts", "terrorists"), and quotations: a row that
+# uses them reports somebody's claim, so it must say whose (``claimed_by``).
+LOADED_WORDS = re.compile(
+    r"\b(hideouts?|terrorists?|militant camps?|safe havens?|sanctuar(?:y|ies))\b", re.I
+)
+_QUOTATION = re.compile(r"""(?:^|[\s(\[])(?:'([^']*\s[^']*)'|"([^"]*\s[^"]*)")(?=[\s,.;:)\]]|$)""")
+
+
+def needs_claimant(text: str) -> str | None:
+    """Why ``text`` reports a party's claim (a loaded word or a quotation), or None.
+
+    >>> needs_claimant("strikes BLA/BLF hideouts near Saravan")
+    "it uses the word 'hideouts'"
+    >>> needs_claimant("Pakistan's and Iran's ambassadors resumed their posts") is None
+    True
+    """
+    word = LOADED_WORDS.search(text)
+    if word:
+        return f"it uses the word {word.group(0)!r}"
+    quote = _QUOTATION.search(text)
+    if quote:
+        return f"it quotes '{quote.group(1) or quote.group(2)}'"
+    return None
+
+
+def _claimant_named(text_column: str) -> Callable[[dict[str, str]], str | None]:
+    def check(row: dict[str, str]) -> str | None:
+        reason = needs_claimant(row[text_column])
+        if reason and not row.get("claimed_by"):
+            return (
+                f"column '{text_column}' reports a claim ({reason}) but 'claimed_by' is blank; "
+                "name who makes the claim (ISPR, IRNA, Pakistan's foreign office, ...)"
+            )
+        return None
+
+    return check
+
+
 def _low_not_above_high(row: dict[str, str]) -> str | None:
     if row["high"] and float(row["high"]) < float(row["low"]):
         return f"low {float(row['low']):g} is above high {float(row['high']):g}"
@@ -105,9 +150,11 @@ DATASETS: dict[str, Dataset] = {
             Column("source_date", "date", required=False),
             Column("confidence", "choice", choices=CONFIDENCE_LEVELS),
             Column("note", required=False),
+            Column("claimed_by", required=False),
         ),
         key="id",
         key_pattern=r"F\d{3}",
+        row_check=_claimant_named("claim"),
     ),
     "events": Dataset(
         "events.csv",
@@ -120,9 +167,11 @@ DATASETS: dict[str, Dataset] = {
             Column("category", "slug"),
             Column("source_url", "url"),
             Column("note", required=False),
+            Column("claimed_by", required=False),
         ),
         key="id",
         key_pattern=r"E\d{3}",
+        row_check=_claimant_named("event"),
     ),
     "actors": Dataset(
         "actors.csv",
@@ -134,6 +183,7 @@ DATASETS: dict[str, Dataset] = {
             Column("role_july_2023"),
             Column("later", required=False),
             Column("source_url", "url"),
+            Column("banned_by", required=False),
         ),
         key="name",
     ),
@@ -200,6 +250,37 @@ DATASETS: dict[str, Dataset] = {
         key="id",
         key_pattern=r"X\d{3}",
         row_check=_low_not_above_high,
+    ),
+    "outlets": Dataset(
+        "outlets.csv",
+        (
+            Column("match"),
+            Column("match_by", "choice", choices=("site", "credit")),
+            Column(
+                "origin",
+                "choice",
+                choices=(
+                    "pakistani",
+                    "iranian",
+                    "indian",
+                    "afghan",
+                    "baloch",
+                    "international-wire",
+                    "other",
+                ),
+            ),
+            Column("note", required=False),
+        ),
+        key="match",
+    ),
+    "topic_parties": Dataset(
+        "topic_parties.csv",
+        (
+            Column("topic", "slug"),
+            Column("parties"),
+            Column("gap", required=False),
+        ),
+        key="topic",
     ),
     "outlet_reports": Dataset(
         "outlet_reports.csv",
@@ -640,12 +721,45 @@ def format_date(text: str) -> str:
     return formats[precision](when)
 
 
+def attributed(text: str, claimed_by: str) -> str:
+    """``text`` as a claim of ``claimed_by``: ``"ISPR said: ..."`` (unchanged if nobody is named).
+
+    Several claimants are separated by ``; `` (or "and"). A text that already names every
+    claimant ("ISPR: ...", "what ISPR called ...; Iran says ...") is left as it is.
+
+    >>> attributed("strikes BLA/BLF hideouts", "ISPR")
+    'ISPR said: strikes BLA/BLF hideouts'
+    >>> attributed("ISPR: sides vowed to eradicate terrorism", "ISPR")
+    'ISPR: sides vowed to eradicate terrorism'
+    """
+    claimant = (claimed_by or "").strip()
+    names = [name.strip().lower() for name in re.split(r";| and ", claimant) if name.strip()]
+    if not names or all(name in text.lower() for name in names):
+        return text
+    return f"{claimant} said: {text}"
+
+
+def with_claimants(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of facts or events whose ``claim`` / ``event`` text names its claimant.
+
+    Tables built from the result show "ISPR said: ..." wherever ``claimed_by`` is filled,
+    so a party's claim never reads as the course's own statement.
+    """
+    frame = frame.copy()
+    column = "claim" if "claim" in frame.columns else "event"
+    frame[column] = [
+        attributed(text, who) for text, who in zip(frame[column], frame["claimed_by"], strict=True)
+    ]
+    return frame
+
+
 def cite(fact_id: str) -> str:
     """A Markdown citation for a fact: ``[Dawn, 16 Jul 2023](url)``.
 
     The date is the page's own (``source_date``); a page that shows none is
     cited as "undated page", never with the date of the event it reports,
-    and a date worked out from the page's content adds ", date inferred".
+    and a date worked out from the page's content adds ", date inferred". A
+    party's claim names the party first: ``claimed by ISPR, [Dawn, 1 Apr 2023](url)``.
     """
     from helpers import markup
 
@@ -653,7 +767,8 @@ def cite(fact_id: str) -> str:
     when = format_date(row["source_date"]) if row["source_date"] else "undated page"
     if row["source_date"] and DATE_INFERRED.search(row["note"]):
         when += ", date inferred"
-    return markup.link(f"{row['source_outlet']}, {when}", row["source_url"])
+    link = markup.link(f"{row['source_outlet']}, {when}", row["source_url"])
+    return f"claimed by {markup.text(row['claimed_by'])}, {link}" if row["claimed_by"] else link
 
 
 def facts_run_to() -> str:

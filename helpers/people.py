@@ -173,6 +173,8 @@ def actor_card(name: str) -> str:
             f"| **{data.format_date(fate.date)}** | {text(fate.what_happened)} "
             f"({markup.link(fate.source, fate.source_url)}) |"
         )
+    if row["banned_by"]:
+        lines.append(f"| **Banned by** | {row['banned_by']} |")
     site = timeline.source_site(row["source_url"])
     lines.append(f"| **Source of this row** | {markup.link(site, row['source_url'])} |")
     return "\n".join(lines)

@@ -107,7 +107,9 @@ def cite_one(row_id: str) -> str:
     if row_id.startswith("E"):
         row = data.rows_by_id(data.load_events().set_index("id"), [row_id], "event").iloc[0]
         site = timeline.source_site(row["source_url"])
-        return markup.link(f"{site} (event {row_id})", row["source_url"])
+        link = markup.link(f"{site} (event {row_id})", row["source_url"])
+        claimant = markup.text(row["claimed_by"])
+        return f"claimed by {claimant}, {link}" if claimant else link
     if row_id.startswith("R"):
         reports = data.load_outlet_reports().set_index("id")
         row = data.rows_by_id(reports, [row_id], "outlet report").iloc[0]

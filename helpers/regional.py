@@ -431,7 +431,10 @@ def shia_explorer() -> Explorer:
 
 
 def fact_table(ids: list[str]) -> pd.DataFrame:
-    """Facts by id as a readable table: claim, date, source and confidence (order kept)."""
+    """Facts by id as a readable table: claim, date, source and confidence (order kept).
+
+    A party's claim names the party ("ISPR said: ...").
+    """
     facts = data.load_facts().set_index("id")
     missing = [i for i in ids if i not in facts.index]
     if missing:
@@ -441,7 +444,7 @@ def fact_table(ids: list[str]) -> pd.DataFrame:
 
     return pd.DataFrame(
         {
-            "claim": rows["claim"],
+            "claim": data.with_claimants(rows)["claim"],
             "date": [data.format_date(d) if d else "" for d in rows["date"]],
             "source": [source_label(row) for _, row in rows.iterrows()],
             "confidence": rows["confidence"],
@@ -451,7 +454,11 @@ def fact_table(ids: list[str]) -> pd.DataFrame:
 
 
 def event_table(ids: list[str]) -> pd.DataFrame:
-    """Events by id, in date order: date, event, place and the source's web address."""
-    rows = data.rows_by_id(data.load_events().set_index("id"), ids, "event").sort_values("when")
+    """Events by id, in date order: date, event, place and the source's web address.
+
+    A party's claim names the party ("ISPR said: ...").
+    """
+    events = data.with_claimants(data.load_events()).set_index("id")
+    rows = data.rows_by_id(events, ids, "event").sort_values("when")
     rows = rows.assign(date=[data.format_date(d) for d in rows["date"]])
     return rows[["date", "event", "place", "source_url"]]

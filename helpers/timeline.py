@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from helpers import actors as actor_names
 from helpers.data import (
     DATA_DIR,
+    attributed,
     format_date,
     load_events,
     load_places,
@@ -340,13 +341,19 @@ def as_of(date: str, events: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def as_table(events: pd.DataFrame) -> pd.DataFrame:
-    """Filtered events as a readable table: date, event, place, groups, side and source site."""
+    """Filtered events as a readable table: date, event, place, groups, side and source site.
+
+    An event that reports a party's claim names the party ("ISPR said: ...").
+    """
     import pandas as pd
 
     return pd.DataFrame(
         {
             "Date": [format_date(d) for d in events["date"]],
-            "Event": list(events["event"]),
+            "Event": [
+                attributed(text, who)
+                for text, who in zip(events["event"], events["claimed_by"], strict=True)
+            ],
             "Place": list(events["place"]),
             "Armed groups": [", ".join(g) for g in events["groups"]],
             "Side": list(events["side"]),

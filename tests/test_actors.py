@@ -1,8 +1,10 @@
 """helpers.actors: every spelling resolves to one actor; unknown names suggest."""
 
+import re
+
 import pytest
 
-from helpers import actors
+from helpers import actors, data
 from helpers.data import load_actors
 
 
@@ -97,3 +99,21 @@ def test_duplicate_alias_across_actors_is_reported(tmp_path, monkeypatch):
             actors.resolve("Raisi")
     finally:
         actors._index.cache_clear()
+
+
+def test_every_armed_group_says_who_bans_it_citing_rows_that_exist():
+    frame = data.load_actors()
+    groups = frame[frame["kind"] == "armed group"]
+    assert (groups["banned_by"] != "").all()
+    cited = set(re.findall(r"\bF\d{3}\b", " ".join(frame["banned_by"])))
+    assert cited and cited <= set(data.load_facts()["id"])
+    # the groups are described, not labelled: no group is called "terrorist" in the course's voice
+    assert not groups["role_july_2023"].str.contains("terrorist", case=False).any()
+
+
+def test_baloch_voices_beyond_the_armed_groups_are_listed():
+    frame = data.load_actors().set_index("name")
+    assert frame.loc["Baloch Yakjehti Committee", "kind"] == "civil-society group"
+    parties = set(frame.index[frame["kind"] == "political party"])
+    assert {"National Party", "Balochistan National Party (Mengal)"} <= parties
+    assert actors.resolve("BNP-M") == "Balochistan National Party (Mengal)"

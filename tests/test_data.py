@@ -8,8 +8,10 @@ import pytest
 from helpers import data
 from helpers.data import DATA_DIR, DataError
 
-FACTS_HEADER = "id,topic,claim,value,date,source_url,source_outlet,source_date,confidence,note\n"
-GOOD_FACT = "F001,visit,A claim,,2023-07-16,https://example.org/a,Dawn,2023-07-16,high,\n"
+FACTS_HEADER = (
+    "id,topic,claim,value,date,source_url,source_outlet,source_date,confidence,note,claimed_by\n"
+)
+GOOD_FACT = "F001,visit,A claim,,2023-07-16,https://example.org/a,Dawn,2023-07-16,high,,\n"
 
 
 def test_all_shipped_datasets_validate():
@@ -21,7 +23,8 @@ def test_all_shipped_datasets_validate():
 
 
 def test_every_row_of_every_dataset_has_a_web_source():
-    for name in data.DATASETS:
+    # outlets.csv and topic_parties.csv classify the sources; they are not sources themselves
+    for name in set(data.DATASETS) - {"outlets", "topic_parties"}:
         frame = data.load(name)
         column = "source_url"
         assert frame[column].str.match(r"https?://").all(), name
@@ -55,7 +58,7 @@ def test_conflicting_sources_stay_separate_rows():
         ),
         (
             GOOD_FACT.replace(",A claim,", ",A claim, with a comma,"),
-            "11 fields but the header has 10",
+            "12 fields but the header has 11",
         ),
         (GOOD_FACT.replace("F001,", "X1,"), "id 'X1' does not match"),
         (GOOD_FACT.replace(",A claim,", ",,"), "column 'claim' is blank but required"),
@@ -123,8 +126,61 @@ def test_rows_by_id_keeps_the_order_asked_and_names_the_kind_of_a_missing_row():
 
 
 def test_cite_builds_a_markdown_link_from_the_row():
-    row = data.fact("F015")
-    assert data.cite("F015") == f"[{row['source_outlet']}, 16 Jul 2023]({row['source_url']})"
+    row = data.fact("F014")
+    assert row["claimed_by"] == ""
+    assert data.cite("F014") == f"[{row['source_outlet']}, 16 Jul 2023]({row['source_url']})"
+
+
+def test_cite_names_the_claimant_of_a_partys_claim():
+    row = data.fact("F104")
+    assert data.cite("F104") == f"claimed by ISPR, [Dawn, 1 Apr 2023]({row['source_url']})"
+
+
+@pytest.mark.parametrize(
+    "claim, reason",
+    [
+        ("Pakistan strikes BLA/BLF hideouts near Saravan", "'hideouts'"),
+        ("Pakistan protests to Iran over militant camps", "'militant camps'"),
+        ("Terrorists killed four soldiers", "'Terrorists'"),
+        ("attackers 'operating from Iranian side' killed 4", "'operating from Iranian side'"),
+    ],
+)
+def test_a_claim_without_its_claimant_is_an_error_naming_file_and_line(tmp_csv, claim, reason):
+    row = GOOD_FACT.replace("F001", "F002").replace("A claim", claim)
+    path = tmp_csv("facts.csv", FACTS_HEADER + GOOD_FACT + row)
+    with pytest.raises(DataError) as info:
+        data.load_facts(path)
+    message = str(info.value)
+    assert "facts.csv, line 3:" in message and "claimed_by" in message and reason in message
+    # naming the claimant makes the row valid, and tables then say who claims it
+    named = row.rstrip("\n") + "ISPR\n"
+    facts = data.load_facts(tmp_csv("facts.csv", FACTS_HEADER + GOOD_FACT + named))
+    shown = data.with_claimants(facts).set_index("id").loc["F002", "claim"]
+    assert shown == f"ISPR said: {claim}"
+
+
+def test_plain_text_and_possessives_need_no_claimant():
+    assert data.needs_claimant("Pakistan's and Iran's ambassadors resumed their posts") is None
+    assert data.needs_claimant("Dawn spells the FM 'Amirabdollahian'") is None  # one word
+    assert data.needs_claimant("the fighters' wives and children") is None
+
+
+def test_a_claim_is_shown_with_its_claimant_once():
+    assert data.attributed("ISPR: sides vowed", "ISPR") == "ISPR: sides vowed"
+    assert data.attributed("what ISPR called hideouts; Iran says 9", "ISPR; Iran") == (
+        "what ISPR called hideouts; Iran says 9"
+    )
+    assert data.attributed("strikes on camps", "IRGC") == "IRGC said: strikes on camps"
+    assert data.attributed("Munir met Salami; both pledged", "Munir and Salami") == (
+        "Munir met Salami; both pledged"
+    )
+    assert data.attributed("a plain fact", "") == "a plain fact"
+
+
+def test_every_shipped_row_with_loaded_words_or_quotes_names_its_claimant():
+    for frame, column in ((data.load_facts(), "claim"), (data.load_events(), "event")):
+        flagged = frame[[data.needs_claimant(text) is not None for text in frame[column]]]
+        assert len(flagged) > 0 and (flagged["claimed_by"] != "").all()
 
 
 def test_cite_says_undated_when_the_page_has_no_date():

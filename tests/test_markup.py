@@ -128,7 +128,7 @@ def _write(tmp_path, header: str, row: str):
     return path
 
 
-HEADER = "id,topic,claim,value,date,source_url,source_outlet,source_date,confidence,note"
+HEADER = "id,topic,claim,value,date,source_url,source_outlet,source_date,confidence,note,claimed_by"
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ HEADER = "id,topic,claim,value,date,source_url,source_outlet,source_date,confide
     ],
 )
 def test_a_script_or_broken_address_in_a_row_is_an_error_naming_file_and_line(tmp_path, url):
-    path = _write(tmp_path, HEADER, f'F001,visit,A claim,,2023-07-16,"{url}",Dawn,,high,')
+    path = _write(tmp_path, HEADER, f'F001,visit,A claim,,2023-07-16,"{url}",Dawn,,high,,')
     with pytest.raises(data.DataError, match=r"facts\.csv, line 2: column 'source_url'"):
         data.load_facts(path)
 
@@ -151,7 +151,7 @@ def test_markup_in_a_text_field_is_a_warning_naming_file_line_and_column(tmp_pat
         tmp_path,
         HEADER,
         'F001,visit,"A claim <img src=x onerror=alert(1)>",,2023-07-16,'
-        "https://www.dawn.com/news/1,Dawn,,high,see [here](https://x.org)",
+        "https://www.dawn.com/news/1,Dawn,,high,see [here](https://x.org),",
     )
     with pytest.warns(data.MarkupWarning) as caught:
         data.read_rows(data.DATASETS["facts"], path)

@@ -89,6 +89,10 @@ def test_actor_card_for_a_group_without_meetings():
     card = people.actor_card("BLA")
     assert card.startswith("### Balochistan Liberation Army")
     assert "Met Munir" not in card
+    # who bans the group, and since when, comes from the data row
+    banned = data.load_actors().set_index("name").loc["Balochistan Liberation Army", "banned_by"]
+    assert f"| **Banned by** | {banned} |" in card
+    assert "Banned by" not in people.actor_card("Raisi")
 
 
 def test_actor_card_rejects_an_unknown_name_with_suggestions():

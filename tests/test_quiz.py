@@ -258,3 +258,9 @@ def test_the_tolls_question_reads_both_sides_numbers():
     taliban = re.search(r"\d+", data.fact("F440")["value"]).group()
     assert question.answer.startswith(pakistan) and taliban in question.answer
     assert set(question.sources) == {"F439", "F440"}
+def test_feedback_names_the_claimant_of_a_cited_claim():
+    # a question citing ISPR's claim (F114) says whose claim it is, fact or event
+    question = next(q for q in quiz.course_questions() if "F114" in q.sources)
+    assert "claimed by ISPR" in quiz.check(question, question.answer)
+    assert quiz.cite_one("E024").startswith("claimed by ISPR, [")
+    assert not quiz.cite_one("E039").startswith("claimed by")

@@ -218,13 +218,13 @@ def test_place_country_uses_places_csv():
 
 
 def test_side_of_a_small_timeline(tmp_csv):
-    header = "id,date,event,actors,place,category,source_url,note\n"
+    header = "id,date,event,actors,place,category,source_url,note,claimed_by\n"
     rows = (
-        "E001,2024-01-16,Strike on a base,IRGC; Jaish al-Adl,Panjgur,militancy,https://a.org/1,\n"
-        "E002,2024-01-18,Strike on hideouts,BLA,Saravan,militancy,https://a.org/2,\n"
-        "E003,2024-01-19,A phone call,Someone,,diplomacy,https://a.org/3,\n"
-        "E004,2024-01-27,Labourers killed,unknown gunmen,Saravan,militancy,https://a.org/4,\n"
-        "E005,2019-07,Designations of Jundallah and BLA,US,,militancy,https://a.org/5,\n"
+        "E001,2024-01-16,Strike on a base,IRGC; Jaish al-Adl,Panjgur,militancy,https://a.org/1,,\n"
+        "E002,2024-01-18,Strike on hideouts,BLA,Saravan,militancy,https://a.org/2,,ISPR\n"
+        "E003,2024-01-19,A phone call,Someone,,diplomacy,https://a.org/3,,\n"
+        "E004,2024-01-27,Labourers killed,unknown gunmen,Saravan,militancy,https://a.org/4,,\n"
+        "E005,2019-07,Designations of Jundallah and BLA,US,,militancy,https://a.org/5,,\n"
     )
     events = data.load_events(tmp_csv("events.csv", header + rows))
     detailed = timeline.with_details(events).set_index("id")
@@ -255,12 +255,12 @@ def test_last_day_of_a_partial_date(date, last):
 
 
 def test_as_of_keeps_only_what_was_surely_known(tmp_csv):
-    header = "id,date,event,actors,place,category,source_url,note\n"
+    header = "id,date,event,actors,place,category,source_url,note,claimed_by\n"
     rows = (
-        "E001,2023-07-16,The pledge,ISPR,Tehran,visit,https://a.org/1,\n"
-        "E002,2023-07-17,Reported Monday,AP,,visit,https://a.org/2,\n"
-        "E003,2023-07,Sometime in July,Someone,,security,https://a.org/3,\n"
-        "E004,2023-06,Sometime in June,Someone,,security,https://a.org/4,\n"
+        "E001,2023-07-16,The pledge,ISPR,Tehran,visit,https://a.org/1,,\n"
+        "E002,2023-07-17,Reported Monday,AP,,visit,https://a.org/2,,\n"
+        "E003,2023-07,Sometime in July,Someone,,security,https://a.org/3,,\n"
+        "E004,2023-06,Sometime in June,Someone,,security,https://a.org/4,,\n"
     )
     events = data.load_events(tmp_csv("events.csv", header + rows))
     assert list(timeline.as_of("2023-07-16", events)["id"]) == ["E004", "E001"]
@@ -286,7 +286,11 @@ def test_as_table_reads_well():
     table = timeline.as_table(rows)
     assert list(table.columns) == ["Date", "Event", "Place", "Armed groups", "Side", "Source"]
     assert len(table) == len(rows) and table.index.name == "id"
-    assert list(table["Event"]) == list(rows["event"])
+    assert list(table["Event"]) == list(data.with_claimants(rows)["event"])
+    # a party's claim names the party; other events read as they are
+    assert table.loc["E039", "Event"] == rows.set_index("id").loc["E039", "event"]
+    ormara = timeline.as_table(timeline.filter_events(category="militancy")).loc["E015", "Event"]
+    assert ormara.startswith("Pakistan's foreign office said: Gunmen kill 14")
     assert not any(s.startswith(("http", "www.")) for s in table["Source"])
 
 
