@@ -1055,6 +1055,9 @@ def _die_with_parent(parent: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a fork inherits the build's own handlers; a worker told to stop must simply stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     try:
         import ctypes
 
