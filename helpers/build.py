@@ -33,6 +33,7 @@ import hashlib
 import html
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -1058,6 +1059,10 @@ def _die_with_parent(parent: int) -> None:
     # a fork inherits the build's own handlers; a worker told to stop must simply stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    # As a worker exits, a closed kernel connection's ZMQ stream may log "Socket
+    # operation on non-socket" from tornado: harmless, and it would bury the build's
+    # own one-line errors. Cell errors and dead kernels reach the build as results.
+    logging.getLogger("tornado").setLevel(logging.CRITICAL)
     try:
         import ctypes
 
