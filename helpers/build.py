@@ -207,17 +207,21 @@ WIDGET_NOTE = (
 
 
 def static_widgets(nb: Any) -> Any:
-    """Replace each widget by a note saying it needs a kernel, and drop the widget state.
+    """Show each widget the way a page can, and drop the widget state.
 
     A page or deck has no kernel to drive a widget, and loading the widget
-    manager would need the network; ``Explorer.show()`` displays the default
-    result beside the controls, so the page still shows it.
+    manager would need the network. The course's quizzes and explorers carry
+    a static HTML view of their own beside the widget (``Quiz.show``,
+    ``Explorer.show``), which the page keeps and ``course.js`` drives; any
+    other widget becomes a note saying it needs a kernel.
     """
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            if WIDGET_VIEW in output.get("data", {}):
-                output["data"] = {"text/html": WIDGET_NOTE}
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                static = data.get("text/html", "")
+                output["data"] = {"text/html": static if static else WIDGET_NOTE}
     return nb
 
 
@@ -430,6 +434,58 @@ def export_slides(nb: Any, title: str = "", name: str = "notebook") -> str:
     )
     exporter.environment.globals["figure_max_px"] = FIGURE_MAX_PX
     return _export(exporter, slide_view(nb, title or name), name)
+
+
+def course_assets() -> Iterator[tuple[str, Path]]:
+    """The course's own script and style sheet for pages and decks (``assets/``)."""
+    for file in _files(TEMPLATE_DIR / "assets"):
+        yield f"assets/{file.name}", file
+
+
+_NOTEBOOK_LINK = re.compile(r'href="(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\.ipynb(#[^"]*)?"')
+NAV_MARK = "<!--course-nav-->"
+
+
+def link_pages(text: str, kind: str, name: str, titles: dict[str, str]) -> str:
+    """Make a page (``kind="page"``) or deck (``"deck"``) link within the course.
+
+    A link to another notebook (``02-the-actors.ipynb#anchor``) points at that
+    notebook's page, or its deck (decks have no anchors); each navigation
+    mark becomes previous · course home · next. ``titles`` maps every built
+    notebook, in course order, to its title.
+    """
+    suffix = ".html" if kind == "page" else ".slides.html"
+
+    def relink(match: re.Match[str]) -> str:
+        target, anchor = match.group(1), match.group(2) or ""
+        if target not in titles:
+            return match.group(0)
+        return f'href="{target}{suffix}{anchor if kind == "page" else ""}"'
+
+    order = list(titles)
+    where = order.index(name) if name in order else -1
+    links = []
+    if where > 0:
+        before = order[where - 1]
+        links.append(
+            f'<a href="{before}{suffix}" rel="prev">← Previous: {html.escape(titles[before])}</a>'
+        )
+    links.append('<a href="../index.html">Course home</a>')
+    if 0 <= where < len(order) - 1:
+        after = order[where + 1]
+        links.append(
+            f'<a href="{after}{suffix}" rel="next">Next: {html.escape(titles[after])} →</a>'
+        )
+    marks = text.count(NAV_MARK)
+    for number in range(marks):
+        place = "" if marks == 1 else (" (top)" if number == 0 else " (bottom)")
+        extra = " course-deck-nav" if kind == "deck" else ""
+        nav = (
+            f'<nav class="course-nav{extra}" aria-label="Course navigation{place}">'
+            f"{''.join(links)}</nav>"
+        )
+        text = text.replace(NAV_MARK, nav, 1)
+    return _NOTEBOOK_LINK.sub(relink, text)
 
 
 def reveal_assets(reveal_dir: Path = REVEAL_DIR) -> Iterator[tuple[str, Path]]:
@@ -911,7 +967,7 @@ def build(
     paths = notebooks.discover(notebook_dir)
     if not paths:
         raise SystemExit(f"no notebooks (NN-name.ipynb) in {display_path(notebook_dir)}")
-    assets = list(reveal_assets(reveal_dir))
+    assets = [*reveal_assets(reveal_dir), *course_assets()]
     shared = shared_hash(repo)
     keys = {p.stem: input_hash(p, shared=shared) for p in paths}
     build_key = hashlib.sha256(
@@ -952,10 +1008,15 @@ def build(
     staging = out_dir.with_name(f".{out_dir.name}-tmp-{os.getpid()}")
     try:
         shutil.rmtree(staging, ignore_errors=True)
+        titles = {p.stem: outcomes[p.stem][0].title for p in paths if outcomes[p.stem][1]}
         for path in paths:
             for rel, data in outcomes[path.stem][1].items():
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
+                kind = {"html": "page", "slides": "deck"}.get(rel.split("/")[0])
+                if kind and rel.endswith(".html"):
+                    text = link_pages(data.decode("utf-8"), kind, path.stem, titles)
+                    data = text.encode("utf-8")
                 target.write_bytes(data)
         for rel, source in assets:
             target = staging / rel

@@ -791,7 +791,53 @@ class Quiz:
         return w.VBox([*parts, self.score_label])
 
     def show(self) -> None:
-        """Display the quiz (with a kernel, the buttons give feedback)."""
+        """Display the quiz: ipywidgets where a kernel runs (JupyterLab), and the same
+        questions and feedback as static HTML for a page or deck (``static_html``)."""
         from IPython.display import display
 
-        display(self.widget())
+        bundle = self.widget()._repr_mimebundle_()
+        bundle["text/html"] = self.static_html()
+        display(bundle, raw=True)
+
+    def static_html(self) -> str:
+        """The quiz for a page with no kernel, driven by the course's script (``course.js``).
+
+        Every choice's feedback is the text ``check`` gives in JupyterLab,
+        computed now and embedded, so a page says exactly what the widget says.
+        """
+        import json
+
+        from helpers.widgets import _script_safe
+
+        quiz_id = hashlib.sha1(
+            "|".join([self.title, *(q.prompt for q in self.questions)]).encode()
+        ).hexdigest()[:8]
+        title = (
+            f'<p class="course-quiz-title"><b>{html.escape(self.title)}</b></p>'
+            if self.title
+            else ""
+        )
+        blocks, feedback, right = [], [], []
+        for index, question in enumerate(self.questions):
+            name = f"quiz-{quiz_id}-{index}"
+            choices = "".join(
+                f'<label><input type="radio" name="{name}" value="{i}"> '
+                f"{html.escape(choice)}</label>"
+                for i, choice in enumerate(question.choices)
+            )
+            blocks.append(
+                f'<fieldset class="course-quiz-question"><legend><b>{index + 1}.</b> '
+                f"{html.escape(question.prompt)}</legend>{choices}"
+                '<button type="button" class="course-quiz-check">Check</button>'
+                '<div class="course-quiz-feedback" aria-live="polite"></div></fieldset>'
+            )
+            feedback.append([to_html(check(question, c)) for c in question.choices])
+            right.append([c == question.answer for c in question.choices])
+        data = _script_safe(
+            json.dumps({"feedback": feedback, "right": right}, separators=(",", ":"))
+        )
+        return (
+            f'<div class="course-quiz" data-course-quiz>{title}{"".join(blocks)}'
+            f'<p class="course-quiz-score" aria-live="polite">{self.score_text()}</p>'
+            f'<script type="application/json" class="course-quiz-data">{data}</script></div>'
+        )

@@ -15,8 +15,16 @@ callback returned, with no browser involved.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
+
+# The most results a page embeds for one explorer: tables and text are small and quick
+# to compute; a figure takes most of a second to draw and tens of kilobytes to embed.
+# Past the cap the page keeps the default view and says why (a range slider over many
+# years has thousands of combinations).
+MAX_STATIC_COMBINATIONS = 400
+MAX_STATIC_FIGURES = 24
 
 
 class Explorer:
@@ -29,15 +37,19 @@ class Explorer:
         *,
         description: str = "",
         defaults: dict[str, Any] | None = None,
+        known: dict[str, Sequence[str]] | None = None,
     ):
         """``controls`` maps a callback argument to its choices.
 
         A list of options gives a dropdown, a ``(low, high)`` pair of ints a
-        range slider, and a string a text box with that default.
+        range slider, and a string a text box with that default. ``known``
+        lists, for a text box, the values a page without a kernel offers in
+        its place (a dropdown), since a page cannot run the callback.
         """
         self.controls = controls
         self.callback = callback
         self.description = description
+        self.known = known or {}
         self.values: dict[str, Any] = {name: _default(spec) for name, spec in controls.items()} | (
             defaults or {}
         )
@@ -67,7 +79,13 @@ class Explorer:
             display_result(self.last, display)
 
     def show(self) -> None:
-        """Display the controls and the result for the current values."""
+        """Display the controls and the result for the current values.
+
+        One output carries two views: the ipywidgets one, which JupyterLab
+        shows and a kernel drives, and a static one (``static_html``) that a
+        page or deck shows instead, with every combination's result computed
+        now, so its controls work without a kernel.
+        """
         import ipywidgets as w
         from IPython.display import display
 
@@ -81,11 +99,135 @@ class Explorer:
             [w.HTML(f"<b>{html.escape(self.description)}</b>")] if self.description else []
         )
         box.children = (*box.children, w.HBox(list(self._widgets.values())), self._output)
-        display(box)
-        # A static copy of the default view, so pages and slides show a result
-        # even where no kernel runs.
         self.last = self.callback(**self.values)
-        display_result(self.last, display)
+        self._render()
+        bundle = box._repr_mimebundle_()
+        bundle["text/html"] = self.static_html()
+        display(bundle, raw=True)
+
+    def combinations(self) -> list[dict[str, Any]]:
+        """Every combination of control values a page offers, in a fixed order."""
+        import itertools
+
+        options = [
+            _static_options(spec, self.known.get(n), self.values[n])
+            for n, spec in self.controls.items()
+        ]
+        return [
+            dict(zip(self.controls, combo, strict=True)) for combo in itertools.product(*options)
+        ]
+
+    def static_html(self, cap: int | None = None) -> str:
+        """The explorer for a page with no kernel: the same controls as dropdowns,
+        and the result of every combination of choices (at most ``cap``, by default
+        MAX_STATIC_COMBINATIONS, or MAX_STATIC_FIGURES if the result is a figure;
+        past it the page keeps the current result and says why). Identical results
+        are stored once. The course's script (``course.js``) swaps them on a change."""
+        if cap is None:
+            cap = MAX_STATIC_FIGURES if _is_figure(self.last) else MAX_STATIC_COMBINATIONS
+        options = {
+            name: _static_options(spec, self.known.get(name), self.values[name])
+            for name, spec in self.controls.items()
+        }
+        count = 1
+        for values in options.values():
+            count *= len(values)
+        title = (
+            f'<p class="course-explorer-title"><b>{html.escape(self.description)}</b></p>'
+            if self.description
+            else ""
+        )
+        shown = (
+            f'<div class="course-explorer-output" aria-live="polite">{result_html(self.last)}</div>'
+        )
+        if count > cap:
+            note = (
+                f'<p class="course-widget-note">This explorer has {count:,} combinations of '
+                f"choices, more than a page holds ({cap}), so the page shows its default view. "
+                "Open the notebook in JupyterLab to try them all.</p>"
+            )
+            return f'<div class="course-explorer">{title}{note}{shown}</div>'
+        outputs: list[str] = []
+        slots: dict[str, int] = {}
+        keys = []
+        for combo in self.combinations():
+            rendered = result_html(self.callback(**combo))
+            keys.append(slots.setdefault(rendered, len(slots)))
+            if keys[-1] == len(outputs):
+                outputs.append(rendered)
+        selects = []
+        for position, (name, values) in enumerate(options.items()):
+            choices = "".join(
+                f'<option value="{i}"{" selected" if _same(v, self.values[name]) else ""}>'
+                f"{html.escape(_option_label(v))}</option>"
+                for i, v in enumerate(values)
+            )
+            label = html.escape(name.replace("_", " "))
+            selects.append(
+                f'<label>{label} <select data-control="{position}">{choices}</select></label>'
+            )
+        payload = {"sizes": [len(v) for v in options.values()], "keys": keys, "outputs": outputs}
+        data = _script_safe(json.dumps(payload, separators=(",", ":")))
+        return (
+            f'<div class="course-explorer" data-course-explorer>{title}'
+            f'<div class="course-explorer-controls">{"".join(selects)}</div>{shown}'
+            f'<script type="application/json" class="course-explorer-data">{data}</script></div>'
+        )
+
+
+def _is_figure(result: Any) -> bool:
+    return isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes)
+
+
+def _is_range(spec: Any) -> bool:
+    return isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, int) for v in spec)
+
+
+def _static_options(spec: Any, known: Sequence[str] | None, current: Any) -> list[Any]:
+    """The values a page's dropdown offers for one control."""
+    if isinstance(spec, str):
+        values = list(known or [])
+        return [current, *[v for v in values if v != current]]
+    if _is_range(spec):
+        low, high = spec
+        return [(a, b) for a in range(low, high + 1) for b in range(a, high + 1)]
+    return list(spec)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return tuple(a) == tuple(b) if isinstance(a, (tuple, list)) else a == b
+
+
+def _option_label(value: Any) -> str:
+    if isinstance(value, tuple):
+        return f"{value[0]}–{value[1]}"
+    return str(value)
+
+
+def _script_safe(payload: str) -> str:
+    """JSON that cannot close the ``<script>`` element it sits in."""
+    return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def result_html(result: Any) -> str:
+    """A callback's result as HTML for a page: the same view ``display_result`` gives."""
+    import base64
+    import sys
+
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes):
+        png, alt = result
+        data = base64.b64encode(png).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
+    if "pandas" in sys.modules and isinstance(result, sys.modules["pandas"].DataFrame):
+        from helpers.tables import table
+
+        return table(result, index=True).to_html()
+    if isinstance(result, str):
+        import mistune
+
+        # the helpers build this Markdown with every data value escaped (helpers.markup)
+        return mistune.create_markdown(escape=False, plugins=["table", "strikethrough"])(result)
+    return f"<pre>{html.escape(str(result))}</pre>"
 
 
 def display_result(result: Any, display: Callable[..., Any]) -> None:

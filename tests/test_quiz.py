@@ -264,3 +264,20 @@ def test_feedback_names_the_claimant_of_a_cited_claim():
     assert "claimed by ISPR" in quiz.check(question, question.answer)
     assert quiz.cite_one("E024").startswith("claimed by ISPR, [")
     assert not quiz.cite_one("E039").startswith("claimed by")
+
+
+def test_the_static_quiz_gives_the_same_feedback_as_the_widget():
+    import json
+    import re
+
+    questions = quiz.course_questions("the visit")[:2]
+    page = quiz.Quiz(questions, title="Visit <quiz>").static_html()
+    assert "Visit &lt;quiz&gt;" in page
+    bank = json.loads(re.search(r'class="course-quiz-data">(.*?)</script>', page, re.S).group(1))
+    for index, question in enumerate(questions):
+        for choice_index, choice in enumerate(question.choices):
+            expected = quiz.to_html(quiz.check(question, choice))
+            assert bank["feedback"][index][choice_index] == expected
+            assert bank["right"][index][choice_index] == (choice == question.answer)
+    assert page.count('type="radio"') == sum(len(q.choices) for q in questions)
+    assert "Score: 0 of 2 right (0 answered)" in page

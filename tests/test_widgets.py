@@ -1,5 +1,8 @@
 """helpers.widgets: explorers run their callback on update and show a static default."""
 
+import json
+import re
+
 import pytest
 
 from helpers.widgets import Explorer, display_result
@@ -23,16 +26,61 @@ def test_unknown_control_is_a_clear_error():
         explorer.update(nmae="x")
 
 
-def test_show_displays_controls_and_default_result(monkeypatch):
+def test_show_displays_the_widget_with_a_static_view_of_every_choice(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.append((a, k)))
-    explorer = Explorer({"n": [2, 3]}, lambda n: n * 10, description="Times ten")
+    explorer = Explorer({"n": [2, 3]}, lambda n: f"**{n * 10}**", description="Times ten")
     explorer.show()
-    assert explorer.last == 20
-    assert shown[-1][0] == (20,)
+    assert explorer.last == "**20**"
+    (bundle,), options = shown[-1]
+    assert options == {"raw": True}
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    static = bundle["text/html"]
+    # the same control, as a dropdown, and both results, the default one shown
+    assert '<option value="0" selected>2</option><option value="1">3</option>' in static
+    payload = json.loads(re.search(r'class="course-explorer-data">(.*?)</script>', static).group(1))
+    assert payload["sizes"] == [2]
+    assert [payload["outputs"][k] for k in payload["keys"]] == [
+        "<p><strong>20</strong></p>\n",
+        "<p><strong>30</strong></p>\n",
+    ]
     # moving the widget drives the same callback
     explorer._widgets["n"].value = 3
-    assert explorer.last == 30
+    assert explorer.last == "**30**"
+
+
+def test_a_text_box_offers_its_known_values_and_a_range_every_span():
+    explorer = Explorer(
+        {"name": "Raeisi", "years": (2020, 2022)},
+        lambda name, years: f"{name} {years[0]}-{years[1]}",
+        known={"name": ["Raisi", "Munir"]},
+    )
+    combos = explorer.combinations()
+    assert [c["name"] for c in combos[:: len(combos) // 3]] == ["Raeisi", "Raisi", "Munir"]
+    assert sorted({c["years"] for c in combos}) == [
+        (2020, 2020),
+        (2020, 2021),
+        (2020, 2022),
+        (2021, 2021),
+        (2021, 2022),
+        (2022, 2022),
+    ]
+
+
+def test_past_the_cap_a_page_keeps_the_default_and_says_why():
+    explorer = Explorer({"a": list(range(30)), "b": list(range(30))}, lambda a, b: a + b)
+    explorer.last = 0
+    static = explorer.static_html()
+    assert "900 combinations" in static and "course-explorer-data" not in static
+    assert "<select" not in static
+
+
+def test_static_data_cannot_close_its_script_element():
+    explorer = Explorer({"x": ["</script><script>alert(1)</script>"]}, lambda x: x)
+    explorer.last = explorer.callback(x=explorer.values["x"])
+    static = explorer.static_html()
+    data = re.search(r'class="course-explorer-data">(.*?)</script>', static, re.S).group(1)
+    assert "<" not in data and json.loads(data)["sizes"] == [1]
 
 
 def test_display_result_png_carries_alt():
