@@ -212,3 +212,130 @@ def test_every_course_figure_fits_on_its_slide(browser):
         finally:
             offline.close()
     assert cut == []
+
+
+# ------------------------------------------------------------- without a kernel
+
+ANSWER_EVERY_QUESTION = """() => [...document.querySelectorAll('[data-course-quiz]')].map(quiz => {
+    const bank = JSON.parse(quiz.querySelector('script.course-quiz-data').textContent);
+    const score = quiz.querySelector('.course-quiz-score');
+    return [...quiz.querySelectorAll('.course-quiz-question')].map((question, q) => {
+        const radios = question.querySelectorAll('input[type=radio]');
+        const feedback = question.querySelector('.course-quiz-feedback');
+        const button = question.querySelector('.course-quiz-check');
+        const right = bank.right[q].indexOf(true), wrong = bank.right[q].indexOf(false);
+        radios[wrong].checked = true; button.click();
+        const afterWrong = feedback.textContent;
+        radios[right].checked = true; button.click();
+        return {wrong: afterWrong, right: feedback.textContent, score: score.textContent,
+                links: [...feedback.querySelectorAll('a')].map(a => a.getAttribute('href'))};
+    });
+})"""
+
+CHANGE_EVERY_CONTROL = """() => [...document.querySelectorAll('[data-course-explorer]')].map(ex => {
+    const output = ex.querySelector('.course-explorer-output');
+    return [...ex.querySelectorAll('select[data-control]')].map(select => {
+        const start = output.innerHTML, first = select.value;
+        for (const option of select.options) {
+            select.value = option.value;
+            select.dispatchEvent(new Event('change'));
+            if (output.innerHTML !== start) { return true; }
+        }
+        select.value = first;
+        return false;
+    });
+})"""
+
+
+def _every_export(browser, script: str) -> dict[str, object]:
+    found = {}
+    for kind in ("page", "deck"):
+        for path in _real_built(kind):
+            offline = OfflinePage(browser)
+            try:
+                offline.open(path)
+                found[f"{path.parent.name}/{path.name}"] = offline.page.evaluate(script)
+                assert offline.errors == [] and offline.remote == [], path.name
+            finally:
+                offline.close()
+    return found
+
+
+def test_every_quiz_question_answers_right_and_wrong_on_every_page_and_deck(browser):
+    found = _every_export(browser, ANSWER_EVERY_QUESTION)
+    quizzes = {name: quizzes for name, quizzes in found.items() if quizzes}
+    # the review notebook's quizzes, on its page and in its deck
+    assert {"html/08-review.html", "slides/08-review.slides.html"} <= set(quizzes)
+    for name, page_quizzes in quizzes.items():
+        for questions in page_quizzes:
+            for answer in questions:
+                assert answer["wrong"].startswith("Not quite."), (name, answer)
+                assert answer["right"].startswith("Correct.") and "Source:" in answer["right"]
+                assert all(h.startswith(("https://", "http://")) for h in answer["links"]), answer
+            total = len(questions)
+            assert questions[-1]["score"] == f"Score: {total} of {total} right ({total} answered)"
+
+
+def test_every_explorer_control_changes_its_output_on_every_page_and_deck(browser):
+    found = _every_export(browser, CHANGE_EVERY_CONTROL)
+    controls = {name: explorers for name, explorers in found.items() if any(explorers)}
+    assert {"html/02-the-actors.html", "html/07-reading-the-news.html"} <= set(controls)
+    dead = [
+        (name, e, c)
+        for name, explorers in controls.items()
+        for e, changes in enumerate(explorers)
+        for c, changed in enumerate(changes)
+        if not changed
+    ]
+    assert dead == [], "a control that changes nothing"
+
+
+def test_every_page_and_deck_has_previous_home_and_next(browser):
+    pages, decks = _real_built("page"), _real_built("deck")
+    for built in (pages, decks):
+        for index, path in enumerate(built):
+            offline = OfflinePage(browser)
+            try:
+                page = offline.open(path)
+                rels = page.evaluate(
+                    "() => [...document.querySelectorAll('nav.course-nav a')]"
+                    ".map(a => [a.getAttribute('rel') || '', a.getAttribute('href')])"
+                )
+            finally:
+                offline.close()
+            hrefs = dict((rel, href) for rel, href in rels if rel)
+            assert ["", "../index.html"] in [list(r) for r in rels], path.name
+            if index > 0:
+                assert hrefs["prev"] == built[index - 1].name, path.name
+            if index < len(built) - 1:
+                assert hrefs["next"] == built[index + 1].name, path.name
+
+
+SHOW_EVERY_SLIDE = """() => document.querySelectorAll('.reveal .slides section').forEach(s => {
+    s.hidden = false; s.removeAttribute('aria-hidden'); s.style.display = 'block';
+})"""
+
+
+def test_no_serious_accessibility_violation_on_any_page_or_deck(browser):
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_module.Axe()  # injects the axe-core copy inside the package: no network
+    out, _ = real_course()
+    found = {}
+    for path in [out / "index.html", *_real_built("page"), *_real_built("deck")]:
+        offline = OfflinePage(browser)
+        try:
+            page = offline.open(path)
+            if path.name.endswith(".slides.html"):
+                page.evaluate(SHOW_EVERY_SLIDE)  # axe checks only what is shown
+            violations = axe.run(page).response["violations"]
+            assert offline.remote == []
+        finally:
+            offline.close()
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:80]}"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        if bad:
+            found[path.name] = bad
+    assert found == {}

@@ -737,3 +737,53 @@ def test_manifest_is_json_with_sorted_files(tmp_path):
     build._write_manifest(tmp_path, "k", [])
     manifest = json.loads((tmp_path / build.MANIFEST).read_text())
     assert list(manifest["files"]) == ["a", "b"]
+
+
+# ------------------------------------------------------------- links
+
+LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def broken_links(root: Path) -> list[str]:
+    """Every relative link or source in ``root``'s HTML files whose file is missing."""
+    broken = []
+    for page in sorted(root.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for target in LINK.findall(text):
+            if re.match(r"^(?:[a-z][a-z0-9+.-]*:|#|//)", target, re.I):
+                continue  # another site, an anchor, or an inline data: image
+            path = target.split("#")[0].split("?")[0]
+            if path and not (page.parent / path).exists():
+                broken.append(f"{page.relative_to(root)} -> {target}")
+    return broken
+
+
+def test_the_link_check_catches_a_missing_file(tmp_path):
+    (tmp_path / "a.html").write_text(
+        '<a href="b.html">b</a> <a href="c.html#x">c</a> <a href="https://x.org/">x</a> '
+        '<img src="data:image/png;base64,AA"> <a href="#top">top</a>'
+    )
+    (tmp_path / "b.html").write_text("b")
+    assert broken_links(tmp_path) == ["a.html -> c.html#x"]
+
+
+@pytest.mark.notebook
+def test_no_link_in_the_built_course_points_at_a_missing_file():
+    out, _ = real_course()
+    assert broken_links(out) == []
+    # notebooks link each other as .ipynb; pages and decks as pages and decks
+    page = (out / "html/01-reading-the-article.html").read_text()
+    deck = (out / "slides/01-reading-the-article.slides.html").read_text()
+    assert 'href="00-start-here.html' in page and ".ipynb" not in "".join(LINK.findall(page))
+    assert 'href="00-start-here.slides.html"' in deck
+
+
+def test_link_pages_points_notebook_links_at_pages_or_decks_and_adds_navigation():
+    titles = {"01-a": "A", "02-b": "B <b>", "03-c": "C"}
+    text = '<!--course-nav-->x <a href="03-c.ipynb#part">c</a> <a href="99-z.ipynb">z</a>'
+    page = build.link_pages(text, "page", "02-b", titles)
+    assert 'href="03-c.html#part"' in page and 'href="99-z.ipynb"' in page
+    assert 'href="01-a.html" rel="prev"' in page and 'href="03-c.html" rel="next"' in page
+    deck = build.link_pages(text, "deck", "01-a", titles)
+    assert 'href="03-c.slides.html"' in deck and 'rel="prev"' not in deck
+    assert "Next: B &lt;b&gt;" in deck
