@@ -1077,19 +1077,15 @@ def _execute_all(
     pool = cf.ProcessPoolExecutor(
         max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
     )
+    broken = False
     try:
         futures = {pool.submit(build_one, p, timeout): p for p in todo}
         for done, future in enumerate(cf.as_completed(futures), start=1):
             try:
                 result, files = future.result()
             except cf.process.BrokenProcessPool:
-                name = futures[future].stem
-                result = Result(name, "failed", 0.0, name)
-                result.error = (
-                    f"{name}: the worker building it stopped (killed?) before it finished; "
-                    "build again"
-                )
-                files = {}
+                broken = True  # a worker died (killed, out of memory): the pool is unusable
+                break
             progress = f"[{done}/{len(todo)}]"
             if result.status == "failed":
                 log(f"  FAILED  {result.name} {progress}: {result.error}")
@@ -1102,7 +1098,22 @@ def _execute_all(
         pool.shutdown(wait=False, cancel_futures=True)
         _kill_descendants()
         raise
-    pool.shutdown(wait=True)
+    if not broken:
+        pool.shutdown(wait=True)
+        return
+    # Stop what is left of the pool at once (waiting on it can hang), then fail every
+    # notebook that did not finish: each keeps its last good pages.
+    pool.shutdown(wait=False, cancel_futures=True)
+    _kill_descendants()
+    for path in todo:
+        if path.stem not in outcomes:
+            result = Result(path.stem, "failed", 0.0, path.stem)
+            result.error = (
+                f"{path.stem}: a build worker stopped (killed?) before this notebook "
+                "finished; build again"
+            )
+            log(f"  FAILED  {result.name}: {result.error}")
+            outcomes[result.name] = (result, _previous_files(result.name, out_dir))
 
 
 def _die_with_parent(parent: int) -> None:

@@ -197,18 +197,26 @@ def execute(
     skip_iri_grammars()
     from nbclient import NotebookClient
 
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
-        record_timing=False,
-        store_widget_state=True,
-        # the kernel's own start-up warnings (plain-TCP transport, parent exited)
-        # would bury the build's progress lines; cell errors still reach us
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
-    return _run(client, nb, name, timeout, offline)
+    for attempt in (1, 2):
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
+            record_timing=False,
+            store_widget_state=True,
+            # the kernel's own start-up warnings (plain-TCP transport, parent exited)
+            # would bury the build's progress lines; cell errors still reach us
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+        try:
+            return _run(client, nb, name, timeout, offline)
+        except RuntimeError as err:
+            # A kernel can die while starting (a port taken between choosing and
+            # binding it, on a busy machine): no cell has run, so try once more.
+            if attempt == 2 or "before replying to kernel_info" not in str(err):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _run(client: Any, nb: Any, name: str, timeout: int, offline: bool) -> tuple[Any, float]:
