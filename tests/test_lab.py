@@ -16,6 +16,7 @@ A screenshot of each notebook's final state goes to build/lab-screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -31,7 +32,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from test_browser import browser  # noqa: F401  (the Chromium fixture, skips without it)
-from test_build import tree_hashes
 
 from helpers import build, data, notebooks, quiz
 
@@ -141,6 +141,11 @@ class LabServer:
                 time.sleep(0.2)
         pytest.fail(f"jupyter lab did not answer within {STARTUP_SECONDS} s:\n{self.log()}")
 
+    def kernel_states(self, name: str) -> list[str]:
+        """The execution state of each kernel the server runs for notebook ``name``."""
+        sessions = self.api("sessions")
+        return [s["kernel"]["execution_state"] for s in sessions if s["path"] == name]
+
     def processes(self) -> set[int]:
         """The server's pid and its descendants' (the kernels), remembered for the end."""
         children: dict[int, list[int]] = {}
@@ -224,49 +229,67 @@ class Lab:
         self.page.locator(".jp-DirListing-item", has_text=name).dblclick()
         return self.notebook(name)
 
+    def tab(self, name: str):
+        return self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=name)
+
     def notebook(self, name: str):
-        """The notebook panel whose tab is ``name``, once its kernel is idle."""
-        tab = self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=name)
+        """The notebook panel whose tab is ``name``, once its kernel has started and is idle."""
+        tab = self.tab(name)
         tab.wait_for(timeout=30_000)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while self.server.kernel_states(name) != ["idle"]:
+            assert time.monotonic() < deadline, f"no idle kernel for {name}:\n{self.server.log()}"
+            self.page.wait_for_timeout(200)  # not time.sleep: the page's routes need Python
         panel = self.page.locator(f"#{tab.get_attribute('data-id')}")
         panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
             state="attached", timeout=30_000
         )
         return panel
 
-    def run_all(self, panel, code_cells: int) -> None:
-        """Run → Run All Cells, then wait until every code cell has run and the kernel is idle."""
-        panel.locator(".jp-Notebook").click(position={"x": 5, "y": 5})
+    def run_all(self, name: str, panel, code_cells: int) -> None:
+        """Run → Run All Cells, then wait until every code cell has run and the kernel is idle.
+
+        A traceback ends the wait at once (Run All stops at a failing cell).
+        """
+        self.tab(name).click()  # the Run menu acts on the notebook in front
         self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         self.page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
         cells = panel.locator(".jp-Notebook .jp-CodeCell")
         assert cells.count() == code_cells, "the notebook shows a different number of code cells"
         self.page.wait_for_function(
-            """panel => {
+            f"""panel => {{
                 const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                const ran = prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
                 const idle = panel.querySelector(
                     ".jp-Notebook-ExecutionIndicator[data-status='idle']");
-                return idle && prompts.length > 0
-                    && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
-            }""",
+                return (ran && idle) || ({BROKEN_OUTPUTS})(panel).length > 0;
+            }}""",
             arg=panel.element_handle(),
             timeout=RUN_ALL_MS,
+        )
+        no_tracebacks(panel)
+        prompts = cells.locator(".jp-InputPrompt").all_inner_texts()
+        assert len(prompts) == code_cells and all(
+            re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts
         )
 
     def close(self) -> None:
         self.context.close()
 
 
-def tracebacks(panel) -> list[str]:
-    """The text of every output in ``panel`` that shows a traceback or a broken widget."""
-    return panel.evaluate(
-        """panel => [...panel.querySelectorAll(
-                '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
-                + ' .jp-RenderedText, .jp-OutputArea-output')]
-            .map(output => output.textContent)
-            .filter(text => /Traceback|Error displaying widget/.test(text))
-            .map(text => text.slice(0, 500))"""
-    )
+# Outputs that show a traceback (an error, or a warning's stack) or a widget that failed.
+BROKEN_OUTPUTS = """panel => [...panel.querySelectorAll(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
+        + ' .jp-RenderedText, .jp-OutputArea-output')]
+    .map(output => output.textContent)
+    .filter(text => /Traceback|Error displaying widget/.test(text))
+    .map(text => text.slice(0, 500))"""
+
+
+def no_tracebacks(panel) -> None:
+    """Fail, quoting them, if outputs in ``panel`` show a traceback or a broken widget."""
+    broken = panel.evaluate(BROKEN_OUTPUTS)
+    assert broken == [], "cells show errors:\n" + "\n---\n".join(broken)
 
 
 def code_cell_count(path: Path) -> int:
@@ -283,7 +306,9 @@ def screenshot(page, name: str) -> None:
 
 def change_explorer(lab: Lab, panel) -> None:
     """Choose another armed group in the explorer: its output shows only that group's rows."""
-    label = lab.page.locator("label.widget-label", has_text=re.compile(f"^{EXPLORER_CONTROL}$"))
+    label = lab.page.locator(
+        "label.widget-label", has_text=re.compile(f"^{re.escape(EXPLORER_CONTROL)}$")
+    )
     dropdown = panel.locator(".widget-dropdown", has=label)
     assert dropdown.count() == 1, f"no explorer dropdown labelled {EXPLORER_CONTROL!r}"
     select = dropdown.locator("select")
@@ -333,46 +358,53 @@ def answer_question(lab: Lab, panel) -> None:
 # ----------------------------------------------------------------------------- the test
 
 
+def learner_session(chromium, server: LabServer, served: Path) -> None:
+    """Run the explorer notebook and change its explorer; run the review and answer a question."""
+    (SCREENSHOTS / "failure.png").unlink(missing_ok=True)
+    lab = Lab(chromium, server)
+    try:
+        # The first notebook opens from its URL, the second from the file browser.
+        steps = [
+            (EXPLORER_NOTEBOOK, lab.open, change_explorer),
+            (REVIEW_NOTEBOOK, lab.open_from_file_browser, answer_question),
+        ]
+        for stem, open_notebook, act in steps:
+            name = f"{stem}.ipynb"
+            panel = open_notebook(name)
+            lab.run_all(name, panel, code_cell_count(served / name))
+            act(lab, panel)
+            no_tracebacks(panel)
+            screenshot(lab.page, stem)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            screenshot(lab.page, "failure")  # what the page showed when the test failed
+        raise
+    finally:
+        lab.close()
+    assert lab.errors == []
+    assert lab.remote == [], "JupyterLab tried to reach beyond its own server"
+
+
 def test_a_learner_runs_an_explorer_and_a_quiz_in_jupyterlab(browser, tmp_path):  # noqa: F811
     sources = [
         notebooks.NOTEBOOK_DIR / f"{stem}.ipynb" for stem in (EXPLORER_NOTEBOOK, REVIEW_NOTEBOOK)
     ]
-    before = tree_hashes(notebooks.NOTEBOOK_DIR)
+    before = [source.read_bytes() for source in sources]
     served = tmp_path / "notebooks"
     served.mkdir()
     for source in sources:
         nbformat.write(build.student_copy(notebooks.read(source)), served / source.name)
 
     server = LabServer(tmp_path, served)
-    lab = None
     try:
         server.wait_ready()
-        lab = Lab(browser, server)
-        panel = lab.open(f"{EXPLORER_NOTEBOOK}.ipynb")
-        lab.run_all(panel, code_cell_count(served / f"{EXPLORER_NOTEBOOK}.ipynb"))
-        change_explorer(lab, panel)
-        assert tracebacks(panel) == []
-        screenshot(lab.page, EXPLORER_NOTEBOOK)
-
-        panel = lab.open_from_file_browser(f"{REVIEW_NOTEBOOK}.ipynb")
-        lab.run_all(panel, code_cell_count(served / f"{REVIEW_NOTEBOOK}.ipynb"))
-        answer_question(lab, panel)
-        assert tracebacks(panel) == []
-        screenshot(lab.page, REVIEW_NOTEBOOK)
-
+        learner_session(browser, server, served)
         kernels = server.api("kernels")
         assert len(kernels) == 2 and {k["execution_state"] for k in kernels} == {"idle"}
-        assert lab.errors == []
-        assert lab.remote == [], "JupyterLab tried to reach beyond its own server"
-        lab.close()
-        lab = None
-
         assert len(server.processes()) >= 3, "expected the server and two kernels"
-        assert server.stop() == 0 or server.process.returncode in (-signal.SIGTERM,)
+        assert server.stop() == 0, f"jupyter lab did not shut down cleanly:\n{server.log()}"
         assert server.left_running() == [], "processes left after jupyter lab stopped"
         assert "network access blocked" not in server.log()
     finally:
-        if lab is not None:
-            lab.close()
         server.kill()
-    assert tree_hashes(notebooks.NOTEBOOK_DIR) == before, "the test changed notebooks/"
+    assert [source.read_bytes() for source in sources] == before, "the test changed notebooks/"
