@@ -138,7 +138,8 @@ class Explorer:
             else ""
         )
         shown = (
-            f'<div class="course-explorer-output" aria-live="polite">{result_html(self.last)}</div>'
+            '<div class="course-explorer-output" aria-live="polite" tabindex="0">'
+            f"{result_html(self.last)}</div>"
         )
         if count > cap:
             note = (

@@ -339,3 +339,66 @@ def test_no_serious_accessibility_violation_on_any_page_or_deck(browser):
         if bad:
             found[path.name] = bad
     assert found == {}
+
+
+# ------------------------------------------------------------- slides a room can read
+
+MEASURE_EVERY_SLIDE = """() => {
+    const scale = Reveal.getScale();
+    return Reveal.getSlides().map(slide => {
+        const at = Reveal.getIndices(slide);
+        Reveal.slide(at.h, at.v);
+        let smallest = 1e9, where = '';
+        const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode, element = node.parentElement;
+            if (!node.textContent.trim() || element.closest('aside.notes, script, style')) continue;
+            const box = element.getBoundingClientRect();
+            if (box.width === 0 && box.height === 0) continue;
+            const px = parseFloat(getComputedStyle(element).fontSize) * scale;
+            if (px < smallest) { smallest = px; where = node.textContent.trim().slice(0, 40); }
+        }
+        return {at: at.h + '/' + (at.v || 0), smallest, where,
+                overflow: slide.scrollHeight - slide.clientHeight,
+                code: !!slide.querySelector('.jp-CodeCell .jp-InputArea'),
+                heading: !!slide.querySelector('h1, h2, h3')};
+    });
+}"""
+
+
+def test_every_slide_is_readable_from_the_back_of_the_room(browser):
+    # a projector at 1280x720: every letter at least 20 px, nothing cut off or scrolling,
+    # a heading on every slide, and code on at most a tenth of the slides
+    slides = []
+    for deck in _real_built("deck"):
+        offline = OfflinePage(browser)
+        offline.page.set_viewport_size({"width": 1280, "height": 720})
+        try:
+            page = offline.open(deck)
+            page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
+            slides += [(deck.name, s) for s in page.evaluate(MEASURE_EVERY_SLIDE)]
+        finally:
+            offline.close()
+    small = [
+        (name, s["at"], round(s["smallest"], 1), s["where"])
+        for name, s in slides
+        if s["smallest"] < 20
+    ]
+    overflowing = [(name, s["at"], s["overflow"]) for name, s in slides if s["overflow"] > 2]
+    untitled = [(name, s["at"]) for name, s in slides if not s["heading"]]
+    assert small == [] and overflowing == [] and untitled == []
+    assert sum(s["code"] for _, s in slides) <= len(slides) // 10
+
+
+def test_title_slide_gives_minutes_and_the_date_the_facts_run_to(browser):
+    from helpers import data
+
+    deck = _real_built("deck")[0]
+    offline = OfflinePage(browser)
+    try:
+        page = offline.open(deck)
+        page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
+        first = page.evaluate("Reveal.getSlides()[0].textContent")
+    finally:
+        offline.close()
+    assert "minutes" in first and data.format_date(data.facts_run_to()) in first

@@ -438,12 +438,26 @@ def test_slide_view_moves_a_removed_slide_start_to_the_next_cell():
     )
     deck = build.slide_view(nb, "T")
     kinds = [(c.source, c.metadata.slideshow.slide_type) for c in deck.cells]
-    assert kinds == [("# T", "slide"), ("note", "notes"), ("next", "slide"), ("kept", "-")]
+    # the slide "next" starts has no heading of its own: it repeats the last one
+    assert kinds == [
+        ("# T", "slide"),
+        ("note", "notes"),
+        ("### T (continued)", "slide"),
+        ("next", "-"),
+        ("kept", "-"),
+    ]
     assert deck.metadata.title == "T" and len(nb.cells) == 6  # the original is untouched
 
 
-def test_slide_view_hides_the_code_of_figures_but_the_page_keeps_it():
-    nb = _notebook([_cell("md", "# T", "slide"), _cell("code", "plot()"), _cell("code", "1 + 1")])
+def test_slide_view_hides_code_unless_tagged_but_the_page_keeps_it():
+    nb = _notebook(
+        [
+            _cell("md", "# T", "slide"),
+            _cell("code", "plot()"),
+            _cell("code", "1 + 1"),
+            _cell("code", "shown()", tags=(build.SHOW_CODE_TAG,)),
+        ]
+    )
     nb.cells[1].outputs = [
         nbformat.from_dict(
             {"output_type": "display_data", "data": {"image/png": "AA=="}, "metadata": {}}
@@ -451,7 +465,8 @@ def test_slide_view_hides_the_code_of_figures_but_the_page_keeps_it():
     ]
     deck = build.slide_view(nb, "T")
     assert "hide-input" in deck.cells[1].metadata.tags
-    assert "hide-input" not in deck.cells[2].metadata.get("tags", [])
+    assert "hide-input" in deck.cells[2].metadata.tags
+    assert "hide-input" not in deck.cells[3].metadata.tags
     page = build.page_view(nb, "T")
     assert "hide-input" not in page.cells[1].metadata.get("tags", [])
 
@@ -480,7 +495,8 @@ def _png(width: int, height: int) -> str:
 
 
 def _figure_cell(width: int = 1100, height: int = 600) -> nbformat.NotebookNode:
-    cell = nbformat.from_dict(_cell("code", "plot()"))
+    # as slide_view makes it: a slide shows the figure, not its code
+    cell = nbformat.from_dict(_cell("code", "plot()", tags=("hide-input",)))
     cell.outputs = [
         nbformat.from_dict(
             {
@@ -496,9 +512,10 @@ def _figure_cell(width: int = 1100, height: int = 600) -> nbformat.NotebookNode:
 def test_estimated_height_reads_the_figure_size_and_caps_it():
     small, tall = _figure_cell(1100, 300), _figure_cell(1000, 800)
     assert 300 < build.estimated_height(small) < build.estimated_height(tall)
-    assert build.estimated_height(tall) <= build.FIGURE_MAX_PX + 60
+    assert build.estimated_height(tall) <= build.FIGURE_MAX_PX + 66 + 60  # margins, code
     small.metadata["tags"] = ["hide-input"]
-    assert build.estimated_height(small) == 300
+    # shown at its own size (never enlarged), plus the figure's margins, and no code
+    assert build.estimated_height(small) == 300 + 66
     assert build.estimated_height(_cell("md", "note", "notes")) == 0
     assert build.estimated_height(_cell("md", "x" * 250)) > build.estimated_height(_cell("md", "x"))
 
@@ -787,3 +804,31 @@ def test_link_pages_points_notebook_links_at_pages_or_decks_and_adds_navigation(
     deck = build.link_pages(text, "deck", "01-a", titles)
     assert 'href="03-c.slides.html"' in deck and 'rel="prev"' not in deck
     assert "Next: B &lt;b&gt;" in deck
+
+
+def test_slide_view_titles_the_deck_and_splits_a_long_table_into_continued_slides():
+    rows = "".join(f"<tr><td>{i}</td><td>{'a claim in words ' * 8}</td></tr>" for i in range(20))
+    table = nbformat.from_dict(_cell("code", "table"))
+    table.outputs = [
+        nbformat.from_dict(
+            {
+                "output_type": "display_data",
+                "data": {
+                    "text/html": f"<table><thead><tr><th>n</th></tr></thead>"
+                    f"<tbody>{rows}</tbody></table>"
+                },
+                "metadata": {},
+            }
+        )
+    ]
+    nb = _notebook([_cell("md", "# T", "slide"), _cell("md", "## Rows", "slide"), table])
+    deck = build.slide_view(nb, "T", minutes=20, facts_as_of="5 Dec 2025")
+    assert deck.cells[1].source == "*About 20 minutes · the course's facts run to 5 Dec 2025.*"
+    pieces = [c for c in deck.cells if c.cell_type == "code"]
+    assert len(pieces) >= 3
+    shown = [re.findall(r"<td>(\d+)</td>", p.outputs[0]["data"]["text/html"]) for p in pieces]
+    assert [int(n) for part in shown for n in part] == list(range(20))  # every row, once
+    assert all(len(part) <= build.MAX_SLIDE_ROWS for part in shown)
+    assert "Rows 1-" in pieces[0].outputs[0]["data"]["text/html"]
+    continued = [c.source for c in deck.cells if c.source.endswith("(continued)")]
+    assert continued == ["### Rows (continued)"] * (len(pieces) - 1)

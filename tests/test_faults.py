@@ -71,6 +71,22 @@ def write_fault_course(folder: Path, version: str, count: int = 1) -> Path:
     return folder
 
 
+@functools.cache
+def checkout() -> Path:
+    """A snapshot of what a build reads (helpers, data, seeds, the lock file, reveal.js).
+
+    The builds run from it (``python -m helpers.build`` imports the snapshot's
+    helpers), so editing the course while the tests run cannot change them.
+    """
+    root = _tempdir() / "checkout"
+    for name in ("helpers", "data", "seeds"):
+        shutil.copytree(REPO_DIR / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO_DIR / "requirements.lock", root)
+    (root / "node_modules").mkdir()
+    (root / "node_modules" / "reveal.js").symlink_to(REPO_DIR / "node_modules" / "reveal.js")
+    return root
+
+
 class Course:
     """A checkout-like folder: notebooks, a build/ from version 1, and a cache."""
 
@@ -105,7 +121,7 @@ class Course:
     def run(self, jobs: int = 1, **extra: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             self.args(jobs),
-            cwd=REPO_DIR,
+            cwd=checkout(),
             env=self.env(**extra),
             capture_output=True,
             text=True,
@@ -115,7 +131,7 @@ class Course:
     def start(self, jobs: int = 1, **extra: str) -> subprocess.Popen:
         return subprocess.Popen(
             self.args(jobs),
-            cwd=REPO_DIR,
+            cwd=checkout(),
             env=self.env(**extra),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -25,6 +25,9 @@
       score.textContent = "Score: " + right + " of " + questions.length + " right (" +
         answered + " answered)";
     }
+    if (root.closest(".reveal") && questions.length > 1) {
+      pageThrough(root, questions);
+    }
     questions.forEach(function (question, index) {
       var button = question.querySelector(".course-quiz-check");
       var feedback = question.querySelector(".course-quiz-feedback");
@@ -43,6 +46,32 @@
         updateScore();
       });
     });
+  }
+
+  /* On a slide, one question at a time, with buttons to move between them, so the
+     quiz fits the screen at a size the back of the room can read. */
+  function pageThrough(root, questions) {
+    var current = 0;
+    var bar = document.createElement("p");
+    bar.className = "course-quiz-pager";
+    var back = document.createElement("button");
+    var next = document.createElement("button");
+    var where = document.createElement("span");
+    back.type = next.type = "button";
+    back.textContent = "← Previous question";
+    next.textContent = "Next question →";
+    bar.appendChild(back); bar.appendChild(where); bar.appendChild(next);
+    root.insertBefore(bar, root.querySelector(".course-quiz-score"));
+    function show(index) {
+      current = Math.max(0, Math.min(questions.length - 1, index));
+      questions.forEach(function (q, i) { q.hidden = i !== current; });
+      where.textContent = " Question " + (current + 1) + " of " + questions.length + " ";
+      back.disabled = current === 0;
+      next.disabled = current === questions.length - 1;
+    }
+    back.addEventListener("click", function () { show(current - 1); });
+    next.addEventListener("click", function () { show(current + 1); });
+    show(0);
   }
 
   function setupExplorer(root) {
