@@ -32,8 +32,15 @@ $(NODE_STAMP): package.json package-lock.json
 
 setup: $(STAMP) $(NODE_STAMP)
 
-course: setup
-	$(BIN)/python -m helpers.build $(if $(JOBS),-j $(JOBS))
+# Without npm (a teacher on Windows with conda) everything but the decks is built.
+course: $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(NODE_STAMP) && \
+	  $(BIN)/python -m helpers.build $(if $(JOBS),-j $(JOBS)); \
+	else \
+	  echo "npm not found: building everything but the slide decks (install Node.js with npm, then make course again, for the decks)"; \
+	  $(BIN)/python -m helpers.build --no-slides $(if $(JOBS),-j $(JOBS)); \
+	fi
 
 test: setup
 	$(BIN)/ruff check helpers tests notebooks

@@ -77,15 +77,6 @@ STUDENT_MARKDOWN = "*Write your answer here; the solution is in the instructor e
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: fixed, so zips repeat
-ZIP_README = """\
-The notebooks of the course "Pakistan, Iran and 'intelligence sharing' (July 2023)".
-
-{edition}
-
-Each notebook imports the course's `helpers` package and reads its `data/`
-folder, so run them from a copy of the course repository: put them in its
-`notebooks/` folder and run `make lab` there (it installs what is needed).
-"""
 EDITIONS = {
     "student": "Student edition: exercise solutions removed, no outputs; run every cell yourself.",
     "instructor": "Instructor edition: complete, with solutions, speaker notes and outputs.",
@@ -475,13 +466,14 @@ def zip_name(edition: str) -> str:
 
 
 def _edition_zips(staging: Path) -> dict[str, bytes]:
+    from helpers import editions  # the bundle: notebooks, helpers, data, pins, README
+
     zips = {}
-    for edition, blurb in EDITIONS.items():
+    for edition in EDITIONS:
         folder = staging / "notebooks" / edition
-        files = {f"{edition}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.ipynb"))}
-        if files:
-            files[f"{edition}/README.txt"] = ZIP_README.format(edition=blurb).encode()
-            zips[zip_name(edition)] = zip_bytes(files)
+        held = {p.name: p.read_bytes() for p in sorted(folder.glob("*.ipynb"))}
+        if held:
+            zips[zip_name(edition)] = zip_bytes(editions.edition_files(edition, held))
     return zips
 
 
@@ -899,8 +891,11 @@ def build(
     reveal_dir: Path = REVEAL_DIR,
     repo: Path = REPO_DIR,
     lock_timeout: float = LOCK_TIMEOUT,
+    slides: bool = True,
 ) -> list[Result]:
     """Build every notebook in ``notebook_dir`` into ``out_dir``; return one Result each.
+
+    With ``slides=False`` (no npm, so no reveal.js) the decks and reveal.js are left out.
 
     With ``use_cache``, a notebook whose inputs (the notebook and ``repo``'s
     SHARED_INPUTS) are unchanged is not run again, and if nothing changed at
@@ -911,11 +906,11 @@ def build(
     paths = notebooks.discover(notebook_dir)
     if not paths:
         raise SystemExit(f"no notebooks (NN-name.ipynb) in {display_path(notebook_dir)}")
-    assets = list(reveal_assets(reveal_dir))
+    assets = list(reveal_assets(reveal_dir)) if slides else []
     shared = shared_hash(repo)
     keys = {p.stem: input_hash(p, shared=shared) for p in paths}
     build_key = hashlib.sha256(
-        json.dumps([keys, reveal_version(reveal_dir)], sort_keys=True).encode()
+        json.dumps([keys, reveal_version(reveal_dir) if slides else "-"], sort_keys=True).encode()
     ).hexdigest()
     if use_cache:
         recorded = _up_to_date(out_dir, build_key)
@@ -954,6 +949,8 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         for path in paths:
             for rel, data in outcomes[path.stem][1].items():
+                if not slides and rel.startswith("slides/"):
+                    continue  # a deck without reveal.js beside it would not open
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
@@ -1103,6 +1100,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-cache", action="store_true", help="execute every notebook again")
     parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell")
+    parser.add_argument(
+        "--no-slides", action="store_true", help="leave out the decks (no reveal.js: no npm)"
+    )
     parser.add_argument("--notebooks", type=Path, default=notebooks.NOTEBOOK_DIR)
     parser.add_argument("--out", type=Path, default=BUILD_DIR)
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
@@ -1124,6 +1124,7 @@ def main(argv: list[str] | None = None) -> int:
             args.timeout,
             cache_dir=args.cache_dir,
             lock_timeout=args.lock_timeout,
+            slides=not args.no_slides,
         )
     except BuildError as err:
         print(f"error: {err}", file=sys.stderr)
