@@ -50,15 +50,19 @@ def locked_versions(lock: Path) -> dict[str, tuple[str, str]]:
     return pins
 
 
-def _dependencies(name: str) -> list[str]:
-    """The names ``name`` requires on this machine (extras and other platforms left out)."""
+def _dependencies(name: str, extras: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
+    """What ``name`` (with ``extras``) requires on this machine, each with the extras it asks for.
+
+    Requirements of other platforms, and of extras nobody asked for, are left out.
+    """
     from packaging.requirements import Requirement
 
     found = []
     for text in metadata.distribution(name).requires or []:
         requirement = Requirement(text)
-        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-            found.append(_name(requirement.name))
+        marker = requirement.marker
+        if marker is None or any(marker.evaluate({"extra": e}) for e in {"", *extras}):
+            found.append((_name(requirement.name), frozenset(requirement.extras)))
     return found
 
 
@@ -66,24 +70,25 @@ def runtime_requirements(lock: Path | None = None) -> list[str]:
     """The pinned lines of a bundle's ``requirements.txt``, then ``-e .``.
 
     Starting from RUNTIME_ROOTS, it follows each installed package's
-    dependencies and keeps those ``lock`` (default: the course's
-    ``requirements.lock``) pins, at the pinned version. A root that is not
-    pinned raises ValueError: the bundle would install an untested version.
+    dependencies (with the extras they ask for, as ``jsonschema[format-nongpl]``)
+    and keeps those ``lock`` (default: the course's ``requirements.lock``)
+    pins, at the pinned version. A root that is not pinned raises ValueError:
+    the bundle would install an untested version.
     """
     pins = locked_versions(lock or REPO_DIR / "requirements.lock")
     missing = [root for root in RUNTIME_ROOTS if _name(root) not in pins]
     if missing:
         raise ValueError(f"requirements.lock pins no {', '.join(missing)}; run `make lock`")
-    needed: set[str] = set()
-    todo = [_name(root) for root in RUNTIME_ROOTS]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    todo = [(_name(root), frozenset[str]()) for root in RUNTIME_ROOTS]
     while todo:
-        name = todo.pop()
-        if name in needed or name not in pins:
+        item = todo.pop()
+        if item in seen or item[0] not in pins:
             continue  # a package for another platform, or one the lock does not hold
-        needed.add(name)
-        todo.extend(_dependencies(name))
-    lines = [f"{pins[name][0]}=={pins[name][1]}" for name in sorted(needed)]
-    return [*lines, "-e ."]
+        seen.add(item)
+        todo.extend(_dependencies(*item))
+    needed = sorted({name for name, _ in seen})
+    return [*(f"{pins[name][0]}=={pins[name][1]}" for name in needed), "-e ."]
 
 
 def minimum_python(requirements: list[str]) -> str:
@@ -219,3 +224,36 @@ def edition_files(
     ).encode()
     files["README.md"] = readme(edition, min(notebooks), requirements, repo).encode()
     return {f"course-{edition}/{path}": data for path, data in sorted(files.items())}
+
+
+BINDER_HEADER = """\
+# What the notebooks need at run time, at the versions in requirements.lock (generated:
+# python -m helpers.editions binder). binder/postBuild installs the course's helpers.
+"""
+
+
+def binder_requirements(lock: Path | None = None) -> str:
+    """The text of ``binder/requirements.txt``: the bundle's pins, without ``-e .``.
+
+    repo2docker installs it before copying the course in; ``binder/postBuild``
+    then installs ``helpers`` in place (``pip install -e .``).
+    """
+    return BINDER_HEADER + "\n".join(runtime_requirements(lock)[:-1]) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m helpers.editions binder``: rewrite ``binder/requirements.txt`` from the lock."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["binder"]:
+        print("usage: python -m helpers.editions binder", file=sys.stderr)
+        return 2
+    target = REPO_DIR / "binder" / "requirements.txt"
+    target.write_text(binder_requirements(), encoding="utf-8")
+    print(f"wrote {target.relative_to(REPO_DIR).as_posix()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
