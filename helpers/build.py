@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers import notebooks
+from helpers import editions, notebooks
 from helpers.data import REPO_DIR, display_path
 
 notebooks.skip_iri_grammars()  # before anything imports nbformat: saves ~4 s per build
@@ -70,22 +70,23 @@ REVEAL_PREFIX = "reveal.js"  # where the decks find reveal.js, relative to slide
 # Bump when the build's own output format changes, to invalidate the cache.
 BUILD_FORMAT = "3"
 # Inputs that can change a notebook's outputs besides the notebook itself.
-SHARED_INPUTS = ("helpers", "data", "seeds", "requirements.lock")
+SHARED_INPUTS = (
+    "helpers",
+    "data",
+    "seeds",
+    "requirements.lock",
+    # what the editions carry besides the notebooks (the version is in pyproject.toml)
+    "pyproject.toml",
+    "LICENSE",
+    "LICENSE-CONTENT.md",
+    "CITATION.cff",
+)
 MANIFEST = ".build-manifest.json"
 STUDENT_PROMPT = "# Your answer here: the solution is in the instructor edition.\n"
 STUDENT_MARKDOWN = "*Write your answer here; the solution is in the instructor edition.*"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: fixed, so zips repeat
-ZIP_README = """\
-The notebooks of the course "Pakistan, Iran and 'intelligence sharing' (July 2023)".
-
-{edition}
-
-Each notebook imports the course's `helpers` package and reads its `data/`
-folder, so run them from a copy of the course repository: put them in its
-`notebooks/` folder and run `make lab` there (it installs what is needed).
-"""
 EDITIONS = {
     "student": "Student edition: exercise solutions removed, no outputs; run every cell yourself.",
     "instructor": "Instructor edition: complete, with solutions, speaker notes and outputs.",
@@ -728,13 +729,14 @@ def zip_name(edition: str) -> str:
 
 
 def _edition_zips(staging: Path) -> dict[str, bytes]:
+    from helpers import editions  # the bundle: notebooks, helpers, data, pins, README
+
     zips = {}
-    for edition, blurb in EDITIONS.items():
+    for edition in EDITIONS:
         folder = staging / "notebooks" / edition
-        files = {f"{edition}/{p.name}": p.read_bytes() for p in sorted(folder.glob("*.ipynb"))}
-        if files:
-            files[f"{edition}/README.txt"] = ZIP_README.format(edition=blurb).encode()
-            zips[zip_name(edition)] = zip_bytes(files)
+        held = {p.name: p.read_bytes() for p in sorted(folder.glob("*.ipynb"))}
+        if held:
+            zips[zip_name(edition)] = zip_bytes(editions.edition_files(edition, held))
     return zips
 
 
@@ -961,14 +963,23 @@ def _previous_files(name: str, out_dir: Path) -> dict[str, bytes]:
 
 
 def index_page(
-    results: list[Result], available: set[str] | None = None, facts_as_of: str = ""
+    results: list[Result],
+    available: set[str] | None = None,
+    facts_as_of: str = "",
+    version: str = "",
+    slides: bool = True,
 ) -> str:
     """The course home page: every notebook, its objectives and minutes, and its files.
 
     ``available`` names the notebooks that have files in this build (all of
     them if not given); a notebook without files is listed without links.
-    ``facts_as_of`` (a date as readers see it) says how recent the course's facts are.
+    ``facts_as_of`` (a date as readers see it) says how recent the course's facts are,
+    ``version`` which release of the course this is; without ``slides`` (a build with
+    no reveal.js) the page links no decks.
     """
+    def deck_link(name: str) -> str:
+        return f'<a href="slides/{name}.slides.html">Slides</a> ·' if slides else ""
+
     rows = []
     for r in results:
         objectives = "".join(f"<li>{html.escape(o)}</li>" for o in r.objectives)
@@ -984,7 +995,7 @@ def index_page(
             note = f'<p class="stale"><strong>{note}</strong></p>'
         links = (
             f"""<p class="links"><a href="html/{r.name}.html">Read the page</a> ·
-<a href="slides/{r.name}.slides.html">Slides</a> ·
+{deck_link(r.name)}
 <a href="notebooks/student/{r.name}.ipynb" download>Student notebook</a> ·
 <a href="notebooks/instructor/{r.name}.ipynb" download>Instructor notebook</a></p>"""
             if has_files
@@ -1005,6 +1016,8 @@ def index_page(
         if facts_as_of
         else ""
     )
+    if version:
+        as_of += f'<p class="version">Course version {html.escape(version)}.</p>'
     downloads = (
         f'<p class="downloads">Download every notebook at once: '
         f'<a href="{zip_name("student")}" download>student edition (zip)</a> · '
@@ -1033,6 +1046,14 @@ speaker notes), a student notebook (exercises open) and an instructor notebook
 {"".join(rows)}
 </body></html>
 """
+
+
+def _course_version(repo: Path) -> str:
+    """The course version from ``repo``'s pyproject.toml, or "" where there is none."""
+    try:
+        return editions.course_version(repo)
+    except (OSError, ValueError):
+        return ""
 
 
 def _facts_as_of() -> str:
@@ -1151,8 +1172,11 @@ def build(
     reveal_dir: Path = REVEAL_DIR,
     repo: Path = REPO_DIR,
     lock_timeout: float = LOCK_TIMEOUT,
+    slides: bool = True,
 ) -> list[Result]:
     """Build every notebook in ``notebook_dir`` into ``out_dir``; return one Result each.
+
+    With ``slides=False`` (no npm, so no reveal.js) the decks and reveal.js are left out.
 
     With ``use_cache``, a notebook whose inputs (the notebook and ``repo``'s
     SHARED_INPUTS) are unchanged is not run again, and if nothing changed at
@@ -1163,11 +1187,11 @@ def build(
     paths = notebooks.discover(notebook_dir)
     if not paths:
         raise SystemExit(f"no notebooks (NN-name.ipynb) in {display_path(notebook_dir)}")
-    assets = [*reveal_assets(reveal_dir), *course_assets()]
+    assets = [*(reveal_assets(reveal_dir) if slides else []), *course_assets()]
     shared = shared_hash(repo)
     keys = {p.stem: input_hash(p, shared=shared) for p in paths}
     build_key = hashlib.sha256(
-        json.dumps([keys, reveal_version(reveal_dir)], sort_keys=True).encode()
+        json.dumps([keys, reveal_version(reveal_dir) if slides else "-"], sort_keys=True).encode()
     ).hexdigest()
     if use_cache:
         recorded = _up_to_date(out_dir, build_key)
@@ -1207,6 +1231,8 @@ def build(
         titles = {p.stem: outcomes[p.stem][0].title for p in paths if outcomes[p.stem][1]}
         for path in paths:
             for rel, data in outcomes[path.stem][1].items():
+                if not slides and rel.startswith("slides/"):
+                    continue  # a deck without reveal.js beside it would not open
                 target = staging / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 kind = {"html": "page", "slides": "deck"}.get(rel.split("/")[0])
@@ -1221,7 +1247,9 @@ def build(
         for rel, data in _edition_zips(staging).items():
             (staging / rel).write_bytes(data)
         available = {p.stem for p in paths if outcomes[p.stem][1]}
-        home = index_page(results, available, facts_as_of=_facts_as_of())
+        home = index_page(
+            results, available, _facts_as_of(), _course_version(repo), slides
+        )
         (staging / "index.html").write_text(home, encoding="utf-8")
         _write_manifest(staging, None if failed else build_key, results)
         _replace_dir(staging, out_dir)
@@ -1371,6 +1399,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-cache", action="store_true", help="execute every notebook again")
     parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell")
+    parser.add_argument(
+        "--no-slides", action="store_true", help="leave out the decks (no reveal.js: no npm)"
+    )
     parser.add_argument("--notebooks", type=Path, default=notebooks.NOTEBOOK_DIR)
     parser.add_argument("--out", type=Path, default=BUILD_DIR)
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR)
@@ -1392,6 +1423,7 @@ def main(argv: list[str] | None = None) -> int:
             args.timeout,
             cache_dir=args.cache_dir,
             lock_timeout=args.lock_timeout,
+            slides=not args.no_slides,
         )
     except BuildError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -40,6 +40,24 @@ def data_dir() -> Path:
     return Path(os.environ.get("COURSE_DATA_DIR") or REPO_DIR / "data")
 
 
+def require_data_dir(folder: Path | None = None) -> Path:
+    """``folder`` (default ``data_dir()``) if it is a folder, else DataError saying how to fix it.
+
+    A course unpacked without its ``data/`` folder (a zip opened one file at a
+    time, a copy of ``notebooks/`` alone) fails on its first import with this
+    message, not later with a pandas traceback about one missing file.
+    """
+    folder = data_dir() if folder is None else folder
+    if folder.is_dir():
+        return folder
+    where = "COURSE_DATA_DIR points at" if os.environ.get("COURSE_DATA_DIR") else "expected"
+    raise DataError(
+        f"the course's data folder is missing ({where} {folder}). Unpack the whole zip, so "
+        "that data/ sits beside helpers/ and notebooks/, or set COURSE_DATA_DIR to the folder "
+        "that holds the course's CSV files."
+    )
+
+
 DATA_DIR = data_dir()
 
 CONFIDENCE_LEVELS = ("high", "medium", "low")
@@ -55,6 +73,11 @@ ACTOR_KINDS = (
 
 class DataError(ValueError):
     """A data file is missing, malformed, or has a bad row (the message says where)."""
+
+
+# One stat, not a read: a course unpacked without data/ stops at a notebook's first
+# cell (its imports) with the fix, instead of at whichever cell first loads a file.
+require_data_dir(DATA_DIR)
 
 
 class MarkupWarning(UserWarning):
@@ -577,7 +600,7 @@ def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
         close = difflib.get_close_matches(name, DATASETS, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise DataError(f"no dataset {name!r}{hint} (known: {', '.join(DATASETS)})")
-    file = Path(path) if path is not None else DATA_DIR / DATASETS[name].filename
+    file = Path(path) if path is not None else require_data_dir(DATA_DIR) / DATASETS[name].filename
     mtime = file.stat().st_mtime_ns if file.is_file() else 0
     return _load_cached(name, file.resolve(), mtime).copy()
 
