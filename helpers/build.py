@@ -290,6 +290,7 @@ def slide_view(nb: Any, title: str, minutes: int | None = None, facts_as_of: str
         line = " · ".join(part for part in (time_needed, facts) if part)
         cells.insert(1, new_markdown_cell(f"*{line[0].upper()}{line[1:]}.*"))
         cells[1].metadata["slideshow"] = {"slide_type": "-"}
+        cells[1]["id"] = "course-title-line"  # fixed, so two builds write the same deck
     budget = SLIDE_HEIGHT_PX - 60 - _HEADING_PX  # room for the heading a continuation repeats
     deck.cells = headed(paginate(_split_markdown(_split_tables(cells, budget), budget)))
     return deck
@@ -429,6 +430,7 @@ def headed(cells: list[Any]) -> list[Any]:
         if kind in _RANK and own is None and last:
             heading = new_markdown_cell(f"### {last.removesuffix(' (continued)')} (continued)")
             heading.metadata["slideshow"] = {"slide_type": kind}
+            heading["id"] = f"{cell.get('id', 'cell')}-heading"  # fixed: builds repeat
             cell.metadata["slideshow"]["slide_type"] = "-"
             out.append(heading)
         if own:

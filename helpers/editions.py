@@ -23,7 +23,7 @@ from helpers.data import REPO_DIR
 
 # What the notebooks import or run in (pyproject.toml's dependencies are among
 # their dependencies); tests, linters and the browser checks are left out.
-RUNTIME_ROOTS = ("jupyterlab", "ipykernel", "pandas", "matplotlib", "ipywidgets")
+RUNTIME_ROOTS = ("jupyterlab", "ipykernel", "pandas", "matplotlib", "ipywidgets", "jupyterlab-rise")
 # Folders and files of the course a bundle carries as they are.
 BUNDLED = ("helpers", "data", "seeds", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff")
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}

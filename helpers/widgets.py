@@ -222,7 +222,8 @@ def result_html(result: Any) -> str:
     if "pandas" in sys.modules and isinstance(result, sys.modules["pandas"].DataFrame):
         from helpers.tables import table
 
-        return table(result, index=True).to_html()
+        pd = sys.modules["pandas"]  # as display_result: a plain 0, 1, 2 index is not shown
+        return table(result, index=not isinstance(result.index, pd.RangeIndex)).to_html()
     if isinstance(result, str):
         import mistune
 

@@ -81,7 +81,9 @@ def checkout() -> Path:
     root = _tempdir() / "checkout"
     for name in ("helpers", "data", "seeds"):
         shutil.copytree(REPO_DIR / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(REPO_DIR / "requirements.lock", root)
+    for name in build.SHARED_INPUTS:
+        if (REPO_DIR / name).is_file():
+            shutil.copy2(REPO_DIR / name, root)
     (root / "node_modules").mkdir()
     (root / "node_modules" / "reveal.js").symlink_to(REPO_DIR / "node_modules" / "reveal.js")
     return root
