@@ -270,7 +270,7 @@ def make_handouts(build: Path, sheets: bool = True, log=print) -> dict[str, int]
             started = time.perf_counter()
             pdf = build / "handouts" / f"{stem(deck)}.pdf"
             made[pdf.name] = deck_pdf(browser, deck, pdf)
-            note = f"{made[pdf.name]} pages"
+            note = f"{made[pdf.name]} slides"
             if sheets:
                 shots = slide_shots(browser, deck)
                 png = build / "contact-sheets" / f"{stem(deck)}.png"
