@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-import os
 
 import pytest
 
 from helpers import notebooks
-from helpers.browser import CHROMIUM
 
 notebooks.skip_iri_grammars()  # every test worker imports nbformat: ~4 s each without this
 
@@ -42,17 +40,3 @@ def tmp_csv(tmp_path):
         return path
 
     return write
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's headless Chromium; skipped without it, except in CI (CI=true), where it fails."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run should install Debian's chromium")
-        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` to run browser tests")
-    pytest.importorskip("playwright.sync_api")
-    from helpers.browser import chromium
-
-    with chromium() as running:
-        yield running

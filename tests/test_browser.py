@@ -9,12 +9,28 @@ installs it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from test_build import real_course, synthetic_course
 
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS
+
 pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run should install Debian's chromium")
+        pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` to run browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 class OfflinePage:

@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from test_browser import browser  # noqa: F401 (the fixture)
 from test_build import real_course
 
 from helpers import article
@@ -37,7 +38,7 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(browser):
+def built(browser):  # noqa: F811
     """The real course's build folder, with its handouts made by the script's command line."""
     out, results = real_course()
     assert [r.name for r in results if r.status == "failed"] == []
@@ -51,9 +52,9 @@ def built(browser):
     return out
 
 
-def _deck_facts(browser, deck: Path) -> tuple[int, str]:
+def _deck_facts(chromium_browser, deck: Path) -> tuple[int, str]:
     """The number of slides of ``deck`` (as reveal.js counts them) and its first heading."""
-    with handouts.offline_page(browser) as page:
+    with handouts.offline_page(chromium_browser) as page:
         page.goto(deck.resolve().as_uri(), wait_until="load")
         page.wait_for_function(handouts.REVEAL_READY, timeout=20_000)
         return page.evaluate(
@@ -62,7 +63,7 @@ def _deck_facts(browser, deck: Path) -> tuple[int, str]:
         )
 
 
-def test_every_deck_has_a_pdf_with_one_page_per_slide_and_text_on_each(browser, built):
+def test_every_deck_has_a_pdf_with_one_page_per_slide_and_text_on_each(browser, built):  # noqa: F811
     pypdf = pytest.importorskip("pypdf")
     decks = handouts.decks(built)
     assert len(decks) >= 9, "the course has nine decks"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_browser import OfflinePage
+from test_browser import OfflinePage, browser  # noqa: F401 (the fixture)
 from test_build import _cell, _notebook, _tempdir, _template
 
 from helpers import build, data
@@ -175,7 +175,7 @@ def _inspect(offline: OfflinePage, path: Path) -> dict:
 
 
 @pytest.mark.parametrize("export", ["html/01-hostile.html", "slides/01-hostile.slides.html"])
-def test_no_payload_runs_and_every_payload_shows_as_text(browser, export):
+def test_no_payload_runs_and_every_payload_shows_as_text(browser, export):  # noqa: F811
     out = hostile_course()
     offline = OfflinePage(browser)
     try:
@@ -196,7 +196,7 @@ def test_no_payload_runs_and_every_payload_shows_as_text(browser, export):
     assert found["images"] and all(found["images"]), "a figure did not render"
 
 
-def test_home_page_of_the_hostile_course_is_clean(browser):
+def test_home_page_of_the_hostile_course_is_clean(browser):  # noqa: F811
     out = hostile_course()
     offline = OfflinePage(browser)
     try:
