@@ -45,6 +45,14 @@ PRINT_QUERY = "?print-pdf&margin=0&pdfSeparateFragments=false&pdfMaxPagesPerSlid
 PDF_READY = "document.addEventListener('pdf-ready', () => { window.coursePdfReady = true; });"
 # The course's previous / home / next links are for the screen; on paper they cover the slide.
 PRINT_CSS = "nav.course-deck-nav { display: none !important; }"
+# A slide taller than its page would lose what runs past the bottom (Chromium moves it to a
+# page that reveal.js's page box then hides): shrink it to fit, and count it.
+SHRINK_TO_FIT = """() => [...document.querySelectorAll('.reveal .pdf-page')].filter(page => {
+    const slide = page.querySelector(':scope > section');
+    const room = page.clientHeight - 2, need = slide ? slide.scrollHeight : 0;
+    if (need > room) { slide.style.zoom = room / need; }
+    return need > room;
+}).length"""
 REVEAL_READY = "typeof Reveal !== 'undefined' && Reveal.isReady()"
 NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
@@ -88,8 +96,11 @@ def offline_page(
 # ------------------------------------------------------------------ deck PDFs
 
 
-def deck_pdf(browser, deck: Path, out: Path) -> int:
-    """Print ``deck`` to ``out`` from reveal.js's print mode; return the number of slides."""
+def deck_pdf(browser, deck: Path, out: Path) -> tuple[int, int]:
+    """Print ``deck`` to ``out`` from reveal.js's print mode, one page per slide.
+
+    Returns the number of slides and how many of them had to be shrunk to fit their page.
+    """
     with offline_page(browser) as page:
         page.add_init_script(PDF_READY)
         page.goto(deck.resolve().as_uri() + PRINT_QUERY, wait_until="load")
@@ -97,6 +108,7 @@ def deck_pdf(browser, deck: Path, out: Path) -> int:
         page.wait_for_function("window.coursePdfReady === true", timeout=20_000)
         page.add_style_tag(content=PRINT_CSS)
         page.evaluate("document.fonts.ready.then(() => true)")
+        shrunk = page.evaluate(SHRINK_TO_FIT)
         slides = page.evaluate("Reveal.getTotalSlides()")
         width, height = page.evaluate("[Reveal.getConfig().width, Reveal.getConfig().height]")
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -107,7 +119,7 @@ def deck_pdf(browser, deck: Path, out: Path) -> int:
             print_background=True,
             margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
         )
-    return slides
+    return slides, shrunk
 
 
 # ------------------------------------------------------------- contact sheets
@@ -269,8 +281,8 @@ def make_handouts(build: Path, sheets: bool = True, log=print) -> dict[str, int]
         for deck in found:
             started = time.perf_counter()
             pdf = build / "handouts" / f"{stem(deck)}.pdf"
-            made[pdf.name] = deck_pdf(browser, deck, pdf)
-            note = f"{made[pdf.name]} slides"
+            made[pdf.name], shrunk = deck_pdf(browser, deck, pdf)
+            note = f"{made[pdf.name]} slides ({shrunk} too tall for a page, shrunk to fit)"
             if sheets:
                 shots = slide_shots(browser, deck)
                 png = build / "contact-sheets" / f"{stem(deck)}.png"
