@@ -8,10 +8,11 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS   ?=
 
-.PHONY: setup course test lab lint lock bench clean help
+.PHONY: setup course handouts test lab lint lock bench clean help
 
 help:
 	@echo "make course   execute every notebook and export the course into build/"
+	@echo "make handouts PDF handouts of every deck, contact sheets and the close-reading printout"
 	@echo "make test     lint, unit tests and every notebook executed headlessly"
 	@echo "make lab      open JupyterLab at notebooks/"
 	@echo "make bench    time the build against plain nbconvert (figures for docs/performance.md)"
@@ -41,6 +42,10 @@ course: $(STAMP)
 	  echo "npm not found: building everything but the slide decks (install Node.js with npm, then make course again, for the decks)"; \
 	  $(BIN)/python -m helpers.build --no-slides $(if $(JOBS),-j $(JOBS)); \
 	fi
+
+# Needs Debian's Chromium (/usr/bin/chromium); exits 2 with one line when it is missing.
+handouts: course
+	$(BIN)/python tools/handouts.py --build build
 
 test: setup
 	$(BIN)/ruff check helpers tests notebooks

@@ -15,15 +15,7 @@ from pathlib import Path
 import pytest
 from test_build import real_course, synthetic_course
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.notebook
 

@@ -1,0 +1,130 @@
+"""Handouts (tools/handouts.py): each deck printed to a PDF, one page per slide, and the
+close-reading printout.
+
+They are made from the real course built into a temporary folder, with Debian's
+Chromium; without it the tests are skipped, except in CI (CI=true), where they must run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from test_browser import browser  # noqa: F401 (the fixture)
+from test_build import real_course
+
+from helpers import article
+from helpers.browser import chromium
+from helpers.build import SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX
+from helpers.data import REPO_DIR
+
+SCRIPT = REPO_DIR / "tools" / "handouts.py"
+_spec = importlib.util.spec_from_file_location("handouts", SCRIPT)
+handouts = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(handouts)
+
+pytestmark = pytest.mark.notebook
+
+
+def _flat(text: str) -> str:
+    """Text with every run of white space made one space (PDF text breaks lines anywhere),
+    and ligatures ("ﬁ") spelled out."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+@pytest.fixture(scope="module")
+def built(browser):  # noqa: F811
+    """The real course's build folder, with its handouts made by the script's command line."""
+    out, results = real_course()
+    assert [r.name for r in results if r.status == "failed"] == []
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--build", str(out), "--no-contact-sheets"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def _deck_facts(chromium_browser, deck: Path) -> tuple[int, str]:
+    """The number of slides of ``deck`` (as reveal.js counts them) and its first heading."""
+    with handouts.offline_page(chromium_browser) as page:
+        page.goto(deck.resolve().as_uri(), wait_until="load")
+        page.wait_for_function(handouts.REVEAL_READY, timeout=20_000)
+        return page.evaluate(
+            "[Reveal.getTotalSlides(),"
+            " document.querySelector('.reveal .slides section h1').textContent]"
+        )
+
+
+def test_every_deck_has_a_pdf_with_one_page_per_slide_and_text_on_each(browser, built):  # noqa: F811
+    pypdf = pytest.importorskip("pypdf")
+    decks = handouts.decks(built)
+    assert len(decks) >= 9, "the course has nine decks"
+    for deck in decks:
+        slides, title = _deck_facts(browser, deck)
+        pdf = pypdf.PdfReader(built / "handouts" / f"{handouts.stem(deck)}.pdf")
+        assert len(pdf.pages) == slides, deck.name
+        # each page is the deck's size: CSS px are 3/4 of a PDF point
+        box = pdf.pages[0].mediabox
+        assert (round(box.width), round(box.height)) == (
+            SLIDE_WIDTH_PX * 3 // 4,
+            SLIDE_HEIGHT_PX * 3 // 4,
+        ), deck.name
+        texts = [_flat(page.extract_text()) for page in pdf.pages]
+        assert [n for n, text in enumerate(texts, start=1) if not text] == [], deck.name
+        assert _flat(title.replace("¶", "")) in texts[0], deck.name
+
+
+def test_close_reading_printout_numbers_every_paragraph_and_leaves_a_column(built):
+    pypdf = pytest.importorskip("pypdf")
+    pdf = pypdf.PdfReader(built / "handouts" / handouts.CLOSE_READING_PDF)
+    text = _flat(" ".join(page.extract_text() for page in pdf.pages))
+    assert handouts.WHO_SPEAKS in text
+    paragraphs = article.paragraphs()
+    for number, paragraph in enumerate(paragraphs, start=1):
+        start = " ".join(paragraph.split()[:4])
+        assert f"{number} {start}" in text, f"paragraph {number} ({start}…) not numbered"
+    assert "londonpost.news" in text  # the source line
+
+
+def test_printout_escapes_the_article_text():
+    page = handouts.close_reading_html(["<b>bold</b> & “quoted”"], _SEED_FACTS)
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; “quoted”" in page
+    assert "<b>bold</b>" not in page
+    assert page.count('<td class="who"></td>') == 1
+
+
+_SEED_FACTS = {
+    "Headline (as on the page)": "A headline",
+    "Page": "Outlet, https://example.org/a",
+    "Publication date, author": "unknown",
+    "Events it reports": "a visit",
+}
+
+
+def test_seed_table_is_read_and_a_missing_row_names_the_file(tmp_path):
+    facts = handouts.seed_facts()
+    assert "londonpost.news" in facts["Page"] and "<" not in facts["Page"]
+    readme = tmp_path / "README.md"
+    readme.write_text("| | |\n|---|---|\n| Page | Outlet |\n| Events it reports | |\n")
+    with pytest.raises(ValueError, match=rf"{re.escape(str(readme))}:4: the row 'Events"):
+        handouts.seed_facts(readme)
+    with pytest.raises(KeyError, match="no row 'Headline"):
+        handouts.close_reading_html(["x"], {"Page": "Outlet"})
+
+
+def test_without_chromium_the_script_says_so_in_one_line_and_exits_2(monkeypatch, tmp_path, capsys):
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "slides" / "01-x.slides.html").write_text("<html></html>")
+    missing = tmp_path / "no-chromium"
+    monkeypatch.setattr(handouts, "chromium", lambda: chromium(missing))
+    assert handouts.main(["--build", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(missing) in err and "apt-get install chromium" in err
