@@ -282,15 +282,13 @@ def slide_view(nb: Any, title: str, minutes: int | None = None, facts_as_of: str
                 cell.metadata.setdefault("slideshow", {})["slide_type"] = carry
             carry = "-"
         cells.append(cell)
-    if cells and (minutes or facts_as_of):
-        from nbformat.v4 import new_markdown_cell
-
+    if cells and cells[0].cell_type == "markdown" and (minutes or facts_as_of):
         facts = f"the course's facts run to {facts_as_of}" if facts_as_of else ""
         time_needed = f"About {minutes} minutes" if minutes else ""
         line = " · ".join(part for part in (time_needed, facts) if part)
-        cells.insert(1, new_markdown_cell(f"*{line[0].upper()}{line[1:]}.*"))
-        cells[1].metadata["slideshow"] = {"slide_type": "-"}
-        cells[1]["id"] = "course-title-line"  # fixed, so two builds write the same deck
+        # right under the title, in the title's own cell, so it is on the title slide
+        title_line, _, rest = cells[0].source.partition("\n")
+        cells[0].source = f"{title_line}\n\n*{line[0].upper()}{line[1:]}.*\n{rest}"
     budget = SLIDE_HEIGHT_PX - 60 - _HEADING_PX  # room for the heading a continuation repeats
     deck.cells = headed(paginate(_split_markdown(_split_tables(cells, budget), budget)))
     return deck
@@ -505,7 +503,7 @@ def estimated_height(cell: Any) -> int:
                 "course-more"
             )
             if "course-quiz-question" in markup:
-                height += 640  # one question at a time on a slide (course.js), with its pager
+                height += 700  # a slide of its own: one question at a time, room for feedback
             elif "course-explorer" in markup:
                 height += 700  # its result scrolls in a box of its own on a slide
             else:

@@ -9,6 +9,7 @@ installs it.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from test_build import real_course, synthetic_course
 
 from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 
-pytestmark = pytest.mark.notebook
+# one worker opens every page and deck once (survey) and runs every check on that record
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")
@@ -144,70 +146,6 @@ def _real_built(kind: str) -> list[Path]:
     return [out / folder / f"{r.name}{suffix}" for r in results if r.status != "failed"]
 
 
-def test_every_course_deck_initialises_and_advances_offline(browser):
-    decks = _real_built("deck")
-    assert decks, "no deck of the course built"
-    for deck in decks:
-        offline = OfflinePage(browser)
-        try:
-            _deck_works(offline, deck)
-        finally:
-            offline.close()
-
-
-def test_every_course_page_shows_images_with_alt_text_offline(browser):
-    pages = _real_built("page")
-    assert pages, "no page of the course built"
-    images = 0
-    for html in pages:
-        offline = OfflinePage(browser)
-        try:
-            images += _images_have_alt(offline, html)
-        finally:
-            offline.close()
-    assert images > 0, "the course's pages show no figure at all"
-
-
-def _figures_cut_off(offline: OfflinePage, deck: Path) -> list[str]:
-    """The figures of ``deck`` that run past the bottom of the screen when shown."""
-    page = offline.open(deck)
-    page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()", timeout=10_000)
-    count = page.evaluate("document.querySelectorAll('.reveal .slides img').length")
-    cut = []
-    for index in range(count):
-        page.evaluate(
-            f"""() => {{
-                const img = document.querySelectorAll('.reveal .slides img')[{index}];
-                const at = Reveal.getIndices(img.closest('section'));
-                Reveal.slide(at.h, at.v);
-            }}"""
-        )
-        bottom, screen, alt = page.evaluate(
-            f"""() => {{
-                const img = document.querySelectorAll('.reveal .slides img')[{index}];
-                return [img.getBoundingClientRect().bottom, window.innerHeight,
-                        (img.alt || '').slice(0, 60)];
-            }}"""
-        )
-        if bottom > screen + 1:
-            cut.append(f"{deck.name}: figure {index} ({alt}…) ends at {bottom:.0f} px of {screen}")
-    return cut
-
-
-def test_every_course_figure_fits_on_its_slide(browser):
-    # on a projector nobody scrolls: a figure shows whole, with the sentence that introduces it
-    cut = []
-    for deck in _real_built("deck"):
-        offline = OfflinePage(browser)
-        try:
-            cut += _figures_cut_off(offline, deck)
-        finally:
-            offline.close()
-    assert cut == []
-
-
-# ------------------------------------------------------------- without a kernel
-
 ANSWER_EVERY_QUESTION = """() => [...document.querySelectorAll('[data-course-quiz]')].map(quiz => {
     const bank = JSON.parse(quiz.querySelector('script.course-quiz-data').textContent);
     const score = quiz.querySelector('.course-quiz-score');
@@ -238,102 +176,9 @@ CHANGE_EVERY_CONTROL = """() => [...document.querySelectorAll('[data-course-expl
     });
 })"""
 
-
-def _every_export(browser, script: str) -> dict[str, object]:
-    found = {}
-    for kind in ("page", "deck"):
-        for path in _real_built(kind):
-            offline = OfflinePage(browser)
-            try:
-                offline.open(path)
-                found[f"{path.parent.name}/{path.name}"] = offline.page.evaluate(script)
-                assert offline.errors == [] and offline.remote == [], path.name
-            finally:
-                offline.close()
-    return found
-
-
-def test_every_quiz_question_answers_right_and_wrong_on_every_page_and_deck(browser):
-    found = _every_export(browser, ANSWER_EVERY_QUESTION)
-    quizzes = {name: quizzes for name, quizzes in found.items() if quizzes}
-    # the review notebook's quizzes, on its page and in its deck
-    assert {"html/08-review.html", "slides/08-review.slides.html"} <= set(quizzes)
-    for name, page_quizzes in quizzes.items():
-        for questions in page_quizzes:
-            for answer in questions:
-                assert answer["wrong"].startswith("Not quite."), (name, answer)
-                assert answer["right"].startswith("Correct.") and "Source:" in answer["right"]
-                assert all(h.startswith(("https://", "http://")) for h in answer["links"]), answer
-            total = len(questions)
-            assert questions[-1]["score"] == f"Score: {total} of {total} right ({total} answered)"
-
-
-def test_every_explorer_control_changes_its_output_on_every_page_and_deck(browser):
-    found = _every_export(browser, CHANGE_EVERY_CONTROL)
-    controls = {name: explorers for name, explorers in found.items() if any(explorers)}
-    assert {"html/02-the-actors.html", "html/07-reading-the-news.html"} <= set(controls)
-    dead = [
-        (name, e, c)
-        for name, explorers in controls.items()
-        for e, changes in enumerate(explorers)
-        for c, changed in enumerate(changes)
-        if not changed
-    ]
-    assert dead == [], "a control that changes nothing"
-
-
-def test_every_page_and_deck_has_previous_home_and_next(browser):
-    pages, decks = _real_built("page"), _real_built("deck")
-    for built in (pages, decks):
-        for index, path in enumerate(built):
-            offline = OfflinePage(browser)
-            try:
-                page = offline.open(path)
-                rels = page.evaluate(
-                    "() => [...document.querySelectorAll('nav.course-nav a')]"
-                    ".map(a => [a.getAttribute('rel') || '', a.getAttribute('href')])"
-                )
-            finally:
-                offline.close()
-            hrefs = dict((rel, href) for rel, href in rels if rel)
-            assert ["", "../index.html"] in [list(r) for r in rels], path.name
-            if index > 0:
-                assert hrefs["prev"] == built[index - 1].name, path.name
-            if index < len(built) - 1:
-                assert hrefs["next"] == built[index + 1].name, path.name
-
-
 SHOW_EVERY_SLIDE = """() => document.querySelectorAll('.reveal .slides section').forEach(s => {
     s.hidden = false; s.removeAttribute('aria-hidden'); s.style.display = 'block';
 })"""
-
-
-def test_no_serious_accessibility_violation_on_any_page_or_deck(browser):
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-    axe = axe_module.Axe()  # injects the axe-core copy inside the package: no network
-    out, _ = real_course()
-    found = {}
-    for path in [out / "index.html", *_real_built("page"), *_real_built("deck")]:
-        offline = OfflinePage(browser)
-        try:
-            page = offline.open(path)
-            if path.name.endswith(".slides.html"):
-                page.evaluate(SHOW_EVERY_SLIDE)  # axe checks only what is shown
-            violations = axe.run(page).response["violations"]
-            assert offline.remote == []
-        finally:
-            offline.close()
-        bad = [
-            f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:80]}"
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        if bad:
-            found[path.name] = bad
-    assert found == {}
-
-
-# ------------------------------------------------------------- slides a room can read
 
 MEASURE_EVERY_SLIDE = """() => {
     const scale = Reveal.getScale();
@@ -358,26 +203,158 @@ MEASURE_EVERY_SLIDE = """() => {
 }"""
 
 
+FIGURE_BOTTOMS = """() => [...document.querySelectorAll('.reveal .slides img')].map(img => {
+    const at = Reveal.getIndices(img.closest('section'));
+    Reveal.slide(at.h, at.v);
+    return [img.getBoundingClientRect().bottom, window.innerHeight, (img.alt || '').slice(0, 60)];
+})"""
+
+IMAGES = """() => [...document.images].map(img => ({
+    alt: img.getAttribute('alt') || '', loaded: img.complete && img.naturalWidth > 0}))"""
+
+NAV = """() => [...document.querySelectorAll('nav.course-nav a')]
+    .map(a => [a.getAttribute('rel') || '', a.getAttribute('href')])"""
+
+
+@functools.cache
+def survey(browser) -> dict[str, dict]:
+    """Every page and deck of the real course opened once, offline, and looked at the
+    way each test below needs: what the browser shows, what a learner's clicks do, what
+    axe-core finds. The tests then check one thing each from this record."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()  # injects the copy of axe-core inside the package: no network
+    out, _ = real_course()
+    files = {"home": [out / "index.html"], "page": _real_built("page"), "deck": _real_built("deck")}
+    record: dict[str, dict] = {}
+    for kind, paths in files.items():
+        for path in paths:
+            offline = OfflinePage(browser)
+            found: dict = {"kind": kind, "path": path}
+            try:
+                if kind == "deck":
+                    offline.page.set_viewport_size({"width": 1280, "height": 720})
+                page = offline.open(path)
+                found["images"] = page.evaluate(IMAGES)
+                found["nav"] = page.evaluate(NAV)
+                if kind != "home":
+                    found["quizzes"] = page.evaluate(ANSWER_EVERY_QUESTION)
+                    found["explorers"] = page.evaluate(CHANGE_EVERY_CONTROL)
+                if kind == "deck":
+                    page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
+                    found["first_slide"] = page.evaluate("Reveal.getSlides()[0].textContent")
+                    found["total"] = page.evaluate("Reveal.getTotalSlides()")
+                    found["slides"] = page.evaluate(MEASURE_EVERY_SLIDE)
+                    page.set_viewport_size({"width": 1280, "height": 800})
+                    found["figures"] = page.evaluate(FIGURE_BOTTOMS)
+                    page.evaluate("Reveal.slide(0, 0)")
+                    page.locator(".reveal").click()  # focus the deck, as a presenter's click would
+                    page.keyboard.press("ArrowRight")
+                    page.wait_for_function(
+                        "Reveal.getIndices().h + (Reveal.getIndices().v || 0) > 0"
+                    )
+                    page.evaluate(SHOW_EVERY_SLIDE)  # axe checks only what is shown
+                found["axe"] = [
+                    f"{v['id']} ({v['impact']}): {v['nodes'][0]['html'][:80]}"
+                    for v in axe.run(page).response["violations"]
+                    if v["impact"] in ("serious", "critical")
+                ]
+                found["errors"], found["remote"] = list(offline.errors), list(offline.remote)
+            finally:
+                offline.close()
+            record[f"{path.parent.name}/{path.name}"] = found
+    return record
+
+
+def _of(browser, kind: str) -> dict[str, dict]:
+    return {name: found for name, found in survey(browser).items() if found["kind"] == kind}
+
+
+def test_every_page_and_deck_opens_offline_without_errors(browser):
+    record = survey(browser)
+    assert len(_of(browser, "page")) == len(_of(browser, "deck")) >= 9
+    assert {n: f["remote"] for n, f in record.items() if f["remote"]} == {}
+    assert {n: f["errors"] for n, f in record.items() if f["errors"]} == {}
+
+
+def test_every_course_deck_initialises_and_advances_offline(browser):
+    # (the survey presses ArrowRight on every deck and waits for the slide to change)
+    for name, found in _of(browser, "deck").items():
+        assert found["total"] > 1, name
+
+
+def test_every_course_page_shows_images_with_alt_text_offline(browser):
+    images = [i for f in _of(browser, "page").values() for i in f["images"]]
+    assert images, "the course's pages show no figure at all"
+    assert all(i["alt"].strip() and i["loaded"] for i in images)
+
+
+def test_every_course_figure_fits_on_its_slide(browser):
+    # on a projector nobody scrolls: a figure shows whole, with the sentence that introduces it
+    cut = [
+        f"{name}: figure {i} ({alt}…) ends at {bottom:.0f} px of {screen}"
+        for name, found in _of(browser, "deck").items()
+        for i, (bottom, screen, alt) in enumerate(found["figures"])
+        if bottom > screen + 1
+    ]
+    assert cut == []
+
+
+def test_every_quiz_question_answers_right_and_wrong_on_every_page_and_deck(browser):
+    quizzes = {n: f["quizzes"] for n, f in survey(browser).items() if f.get("quizzes")}
+    # the review notebook's quizzes, on its page and in its deck
+    assert {"html/08-review.html", "slides/08-review.slides.html"} <= set(quizzes)
+    for name, page_quizzes in quizzes.items():
+        for questions in page_quizzes:
+            for answer in questions:
+                assert answer["wrong"].startswith("Not quite."), (name, answer)
+                assert answer["right"].startswith("Correct.") and "Source:" in answer["right"]
+                assert all(h.startswith(("https://", "http://")) for h in answer["links"]), answer
+            total = len(questions)
+            assert questions[-1]["score"] == f"Score: {total} of {total} right ({total} answered)"
+
+
+def test_every_explorer_control_changes_its_output_on_every_page_and_deck(browser):
+    controls = {
+        n: f["explorers"] for n, f in survey(browser).items() if any(f.get("explorers", []))
+    }
+    assert {"html/02-the-actors.html", "html/07-reading-the-news.html"} <= set(controls)
+    dead = [
+        (name, e, c)
+        for name, explorers in controls.items()
+        for e, changes in enumerate(explorers)
+        for c, changed in enumerate(changes)
+        if not changed
+    ]
+    assert dead == [], "a control that changes nothing"
+
+
+def test_every_page_and_deck_has_previous_home_and_next(browser):
+    for kind in ("page", "deck"):
+        built = list(_of(browser, kind).values())
+        for index, found in enumerate(built):
+            name = found["path"].name
+            hrefs = dict((rel, href) for rel, href in found["nav"] if rel)
+            assert ["", "../index.html"] in [list(r) for r in found["nav"]], name
+            if index > 0:
+                assert hrefs["prev"] == built[index - 1]["path"].name, name
+            if index < len(built) - 1:
+                assert hrefs["next"] == built[index + 1]["path"].name, name
+
+
+def test_no_serious_accessibility_violation_on_any_page_or_deck(browser):
+    assert {n: f["axe"] for n, f in survey(browser).items() if f["axe"]} == {}
+
+
 def test_every_slide_is_readable_from_the_back_of_the_room(browser):
     # a projector at 1280x720: every letter at least 20 px, nothing cut off or scrolling,
     # a heading on every slide, and code on at most a tenth of the slides
-    slides = []
-    for deck in _real_built("deck"):
-        offline = OfflinePage(browser)
-        offline.page.set_viewport_size({"width": 1280, "height": 720})
-        try:
-            page = offline.open(deck)
-            page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
-            slides += [(deck.name, s) for s in page.evaluate(MEASURE_EVERY_SLIDE)]
-        finally:
-            offline.close()
+    slides = [(n, s) for n, f in _of(browser, "deck").items() for s in f["slides"]]
     small = [
-        (name, s["at"], round(s["smallest"], 1), s["where"])
-        for name, s in slides
-        if s["smallest"] < 20
+        (n, s["at"], round(s["smallest"], 1), s["where"]) for n, s in slides if s["smallest"] < 20
     ]
-    overflowing = [(name, s["at"], s["overflow"]) for name, s in slides if s["overflow"] > 2]
-    untitled = [(name, s["at"]) for name, s in slides if not s["heading"]]
+    overflowing = [(n, s["at"], s["overflow"]) for n, s in slides if s["overflow"] > 2]
+    untitled = [(n, s["at"]) for n, s in slides if not s["heading"]]
     assert small == [] and overflowing == [] and untitled == []
     assert sum(s["code"] for _, s in slides) <= len(slides) // 10
 
@@ -385,12 +362,6 @@ def test_every_slide_is_readable_from_the_back_of_the_room(browser):
 def test_title_slide_gives_minutes_and_the_date_the_facts_run_to(browser):
     from helpers import data
 
-    deck = _real_built("deck")[0]
-    offline = OfflinePage(browser)
-    try:
-        page = offline.open(deck)
-        page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
-        first = page.evaluate("Reveal.getSlides()[0].textContent")
-    finally:
-        offline.close()
-    assert "minutes" in first and data.format_date(data.facts_run_to()) in first
+    for name, found in _of(browser, "deck").items():
+        first = found["first_slide"]
+        assert "minutes" in first and data.format_date(data.facts_run_to()) in first, name

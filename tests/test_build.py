@@ -823,7 +823,9 @@ def test_slide_view_titles_the_deck_and_splits_a_long_table_into_continued_slide
     ]
     nb = _notebook([_cell("md", "# T", "slide"), _cell("md", "## Rows", "slide"), table])
     deck = build.slide_view(nb, "T", minutes=20, facts_as_of="5 Dec 2025")
-    assert deck.cells[1].source == "*About 20 minutes · the course's facts run to 5 Dec 2025.*"
+    assert deck.cells[0].source.startswith(
+        "# T\n\n*About 20 minutes · the course's facts run to 5 Dec 2025.*"
+    )
     pieces = [c for c in deck.cells if c.cell_type == "code"]
     assert len(pieces) >= 3
     shown = [re.findall(r"<td>(\d+)</td>", p.outputs[0]["data"]["text/html"]) for p in pieces]
