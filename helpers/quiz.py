@@ -837,7 +837,7 @@ class Quiz:
             json.dumps({"feedback": feedback, "right": right}, separators=(",", ":"))
         )
         return (
-            f'<div class="course-quiz" data-course-quiz>{title}{"".join(blocks)}'
+            f'<div class="course-quiz" data-course-quiz tabindex="0">{title}{"".join(blocks)}'
             f'<p class="course-quiz-score" aria-live="polite">{self.score_text()}</p>'
             f'<script type="application/json" class="course-quiz-data">{data}</script></div>'
         )

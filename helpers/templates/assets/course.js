@@ -89,9 +89,21 @@
     selects.forEach(function (select) { select.addEventListener("change", refresh); });
   }
 
+  /* A deck shows previous / home / next on its first and last slides only, where it
+     covers no content; on a page the links are at the top and bottom. */
+  function setupDeckNav() {
+    var nav = document.querySelector(".course-deck-nav");
+    if (!nav || typeof Reveal === "undefined") return;
+    function toggle() { nav.hidden = !(Reveal.isFirstSlide() || Reveal.isLastSlide()); }
+    Reveal.on("ready", toggle);
+    Reveal.on("slidechanged", toggle);
+    if (Reveal.isReady()) toggle();
+  }
+
   function setup() {
     document.querySelectorAll("[data-course-quiz]").forEach(setupQuiz);
     document.querySelectorAll("[data-course-explorer]").forEach(setupExplorer);
+    setupDeckNav();
   }
 
   if (document.readyState === "loading") {
