@@ -49,7 +49,7 @@ handouts: course
 
 test: setup
 	$(BIN)/ruff check helpers tests notebooks
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks

@@ -18,8 +18,7 @@ from test_build import real_course, synthetic_course
 
 from helpers.browser import CHROMIUM, CHROMIUM_ARGS
 
-# one worker opens every page and deck once (survey) and runs every check on that record
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.notebook
 
 
 @pytest.fixture(scope="module")
@@ -220,11 +219,41 @@ NAV = """() => [...document.querySelectorAll('nav.course-nav a')]
 def survey(browser) -> dict[str, dict]:
     """Every page and deck of the real course opened once, offline, and looked at the
     way each test below needs: what the browser shows, what a learner's clicks do, what
-    axe-core finds. The tests then check one thing each from this record."""
+    axe-core finds. The tests then check one thing each from this record.
+
+    Test workers share one survey: the first to ask takes a lock and records it, the
+    others read it. It is keyed on every byte the build wrote, this file and the
+    browser's version, so a survey of other pages or other checks is never reused.
+    """
+    import fcntl
+    import hashlib
+    import json
+    import tempfile
+
+    out, _ = real_course()
+    key = hashlib.sha256(
+        (out / ".build-manifest.json").read_bytes()
+        + Path(__file__).read_bytes()
+        + browser.version.encode()
+    ).hexdigest()[:20]
+    shared = Path(tempfile.gettempdir()) / f"course-browser-survey-{key}.json"
+    with open(f"{shared}.lock", "w") as lock:
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        if not shared.exists():
+            record = _survey(browser, out)
+            temp = shared.with_suffix(".tmp")
+            temp.write_text(json.dumps(record, default=str))
+            temp.rename(shared)
+    record = json.loads(shared.read_text())
+    for found in record.values():
+        found["path"] = Path(found["path"])
+    return record
+
+
+def _survey(browser, out: Path) -> dict[str, dict]:
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()  # injects the copy of axe-core inside the package: no network
-    out, _ = real_course()
     files = {"home": [out / "index.html"], "page": _real_built("page"), "deck": _real_built("deck")}
     record: dict[str, dict] = {}
     for kind, paths in files.items():
