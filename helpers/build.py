@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers import editions, notebooks
+from helpers import datapages, editions, notebooks
 from helpers.data import REPO_DIR, display_path
 
 notebooks.skip_iri_grammars()  # before anything imports nbformat: saves ~4 s per build
@@ -1018,7 +1018,12 @@ def index_page(
     )
     if version:
         as_of += f'<p class="version">Course version {html.escape(version)}.</p>'
+    data_links = " · ".join(
+        f'<a href="data/{name}.html">{name.replace("_", " ")}</a>'
+        for name in (*datapages.ID_PAGES.values(), *datapages.OTHER_PAGES)
+    )
     downloads = (
+        f'<p class="data">The data behind every page, row by row: {data_links}.</p>'
         f'<p class="downloads">Download every notebook at once: '
         f'<a href="{zip_name("student")}" download>student edition (zip)</a> · '
         f'<a href="{zip_name("instructor")}" download>instructor edition (zip)</a></p>'
@@ -1046,6 +1051,27 @@ speaker notes), a student notebook (exercises open) and an instructor notebook
 {"".join(rows)}
 </body></html>
 """
+
+
+def _row_ids() -> set[str]:
+    """The ids the data pages anchor, or none if the data cannot be read."""
+    from helpers import data
+
+    try:
+        return datapages.known_ids()
+    except (OSError, data.DataError):
+        return set()
+
+
+def _data_pages() -> dict[str, str]:
+    """The data pages (``data/*.html``), or none if the data cannot be read: a broken
+    data file fails the notebooks that read it, with its file and line."""
+    from helpers import data
+
+    try:
+        return datapages.data_pages()
+    except (OSError, KeyError, data.DataError):
+        return {}
 
 
 def _course_version(repo: Path) -> str:
@@ -1229,6 +1255,7 @@ def build(
     try:
         shutil.rmtree(staging, ignore_errors=True)
         titles = {p.stem: outcomes[p.stem][0].title for p in paths if outcomes[p.stem][1]}
+        row_ids = _row_ids()
         for path in paths:
             for rel, data in outcomes[path.stem][1].items():
                 if not slides and rel.startswith("slides/"):
@@ -1238,12 +1265,17 @@ def build(
                 kind = {"html": "page", "slides": "deck"}.get(rel.split("/")[0])
                 if kind and rel.endswith(".html"):
                     text = link_pages(data.decode("utf-8"), kind, path.stem, titles)
+                    if kind == "page":  # ids in a page's prose and tables lead to their rows
+                        text = datapages.link_ids(text, row_ids)
                     data = text.encode("utf-8")
                 target.write_bytes(data)
         for rel, source in assets:
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+        for rel, page in _data_pages().items():
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).write_text(page, encoding="utf-8")
         for rel, data in _edition_zips(staging).items():
             (staging / rel).write_bytes(data)
         available = {p.stem for p in paths if outcomes[p.stem][1]}

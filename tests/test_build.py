@@ -793,6 +793,20 @@ def test_no_link_in_the_built_course_points_at_a_missing_file():
     deck = (out / "slides/01-reading-the-article.slides.html").read_text()
     assert 'href="00-start-here.html' in page and ".ipynb" not in "".join(LINK.findall(page))
     assert 'href="00-start-here.slides.html"' in deck
+    # a row id in a page's prose leads to its row on a data page
+    anchors = {
+        page.name: set(re.findall(r'<tr id="([^"]+)"', page.read_text()))
+        for page in (out / "data").glob("*.html")
+    }
+    cited = [
+        (target, row)
+        for html_page in (out / "html").glob("*.html")
+        for target, row in re.findall(
+            r'href="\.\./data/([a-z_]+\.html)#([^"]+)"', html_page.read_text()
+        )
+    ]
+    assert len(cited) > 50
+    assert [c for c in cited if c[1] not in anchors.get(c[0], set())] == []
 
 
 def test_link_pages_points_notebook_links_at_pages_or_decks_and_adds_navigation():

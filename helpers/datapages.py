@@ -1,0 +1,124 @@
+"""The course's data as pages, so every row id a page cites can be followed.
+
+Prose cites rows by id (F057, E030, R036, X013, O007) so that a learner can
+trace a claim; on a page read without the repository, ``data_pages`` renders
+each dataset as one table with an anchor per row and its source as a link,
+and ``link_ids`` turns the ids in a page's text into links to those rows.
+In JupyterLab the ids stay as they are. Every value is escaped
+(``helpers.markup``): data is text, never markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from pathlib import Path
+
+from helpers import data, markup
+
+# the datasets with row ids a notebook cites, and the page each is shown on
+ID_PAGES = {"F": "facts", "E": "events", "R": "outlet_reports", "X": "estimates", "O": "offices"}
+# the others, shown for reference (one anchor per row by its key)
+OTHER_PAGES = ("actors", "places", "glossary")
+_ID = re.compile(r"\b([FERXO])(\d{3})\b")
+_SKIP = re.compile(r"<(script|style|a|code|pre)\b.*?</\1>", re.S | re.I)
+
+
+def _anchor(value: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", value).strip("-") or "row"
+
+
+def data_page(name: str, folder: Path | None = None) -> str:
+    """One dataset as an HTML page: a table, an anchor per row, sources as links."""
+    dataset = data.DATASETS[name]
+    path = (folder or data.data_dir()) / dataset.filename
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = [c.name for c in dataset.columns]
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = row.get(column, "")
+            if column.endswith("url") and value:
+                try:
+                    cells.append(f"<td>{markup.html_link(value, value)}</td>")
+                    continue
+                except markup.UnsafeURLError:
+                    pass
+            cells.append(f"<td>{markup.html_text(value)}</td>")
+        key = _anchor(row.get(dataset.key or columns[0], ""))
+        body.append(f'<tr id="{html.escape(key)}">{"".join(cells)}</tr>')
+    title = f"Course data: {dataset.filename}"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<link rel="stylesheet" href="../assets/course.css">
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 1em; line-height: 1.4; color: #111; }}
+table {{ border-collapse: collapse; font-size: 0.9em; }}
+th, td {{ border: 1px solid #bbb; padding: 0.3em 0.5em; vertical-align: top; text-align: left; }}
+tr:target {{ background: #fff3c4; }}
+a {{ color: #0050A0; overflow-wrap: anywhere; }}
+</style></head>
+<body>
+<nav class="course-nav" aria-label="Course navigation"><a href="../index.html">Course home</a></nav>
+<h1>{html.escape(title)}</h1>
+<p>Every row of <code>data/{html.escape(dataset.filename)}</code>, as the notebooks read it;
+<code>data/README.md</code> in the course describes each column.</p>
+<table><thead><tr>{head}</tr></thead><tbody>
+{chr(10).join(body)}
+</tbody></table>
+</body></html>
+"""
+
+
+def data_pages(folder: Path | None = None) -> dict[str, str]:
+    """Every page of ``data/``: ``{"data/facts.html": html, ...}``."""
+    return {f"data/{n}.html": data_page(n, folder) for n in (*ID_PAGES.values(), *OTHER_PAGES)}
+
+
+def known_ids(folder: Path | None = None) -> set[str]:
+    """Every row id the data pages anchor."""
+    found = set()
+    for name in ID_PAGES.values():
+        dataset = data.DATASETS[name]
+        path = (folder or data.data_dir()) / dataset.filename
+        with path.open(encoding="utf-8", newline="") as handle:
+            found |= {row[dataset.key] for row in csv.DictReader(handle)}
+    return found
+
+
+def link_ids(page: str, ids: set[str], prefix: str = "../data/") -> str:
+    """``page`` with every known row id in its text linked to its row's page.
+
+    Ids inside scripts, styles, code and existing links are left alone, and so
+    is anything inside a tag (an attribute).
+    """
+    out, position = [], 0
+    for skip in _SKIP.finditer(page):
+        out.append(_link_text(page[position : skip.start()], ids, prefix))
+        out.append(skip.group(0))
+        position = skip.end()
+    out.append(_link_text(page[position:], ids, prefix))
+    return "".join(out)
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def _link_text(fragment: str, ids: set[str], prefix: str) -> str:
+    parts = _TAG_OR_TEXT.split(fragment)
+    for index in range(0, len(parts), 2):  # even parts are text between tags
+        parts[index] = _ID.sub(
+            lambda m: (
+                f'<a href="{prefix}{ID_PAGES[m.group(1)]}.html#{m.group(0)}">{m.group(0)}</a>'
+                if m.group(0) in ids
+                else m.group(0)
+            ),
+            parts[index],
+        )
+    return "".join(parts)
