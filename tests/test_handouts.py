@@ -8,8 +8,8 @@ Chromium; without it the tests are skipped, except in CI (CI=true), where they m
 from __future__ import annotations
 
 import importlib.util
-import re
 import os
+import re
 import subprocess
 import sys
 import unicodedata
