@@ -49,7 +49,7 @@ handouts: course
 
 test: setup
 	$(BIN)/ruff check helpers tests notebooks
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal  # an idle worker takes tests from a busy one
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks
