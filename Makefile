@@ -71,7 +71,7 @@ lock:
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^pakistan-iran-course' ) > requirements.lock
 	rm -rf .lock-venv build/lib *.egg-info
 	$(MAKE) --no-print-directory $(STAMP)
-	$(BIN)/python -m helpers.editions binder   # Binder's pins follow the lock
+	$(BIN)/python -m helpers.build.editions binder   # Binder's pins follow the lock
 
 clean:
 	rm -rf build .build-* .cache

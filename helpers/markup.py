@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from typing import Any
 
 # Markdown punctuation that means something anywhere in a line: emphasis, links,
@@ -108,3 +109,62 @@ def markdown_to_html(markdown: str) -> str:
         position = match.end()
     out.append(html.escape(_unescape_markdown(markdown[position:])))
     return "".join(out)
+
+
+# ---------------------------------------------------------------- row ids
+# On a page, a row id (``F012``) in the text links to that row on the data pages
+# the build writes (``build/data/facts.html#F012``); in JupyterLab it stays plain.
+
+# the datasets with row ids a notebook cites, and the page each is shown on
+ID_PAGES = {"F": "facts", "E": "events", "R": "outlet_reports", "X": "estimates", "O": "offices"}
+_ID = re.compile(r"\b([FERXO])(\d{3})\b")
+_SKIP = re.compile(r"<(script|style|a|code|pre)\b.*?</\1>", re.S | re.I)
+
+
+
+
+def known_ids(folder: Path | None = None) -> set[str]:
+    """Every row id the data pages anchor (``F001``, ``E012``...)."""
+    import csv
+
+    from helpers import data  # data imports this module
+
+    found = set()
+    for name in ID_PAGES.values():
+        dataset = data.DATASETS[name]
+        path = (folder or data.data_dir()) / dataset.filename
+        with path.open(encoding="utf-8", newline="") as handle:
+            found |= {row[dataset.key] for row in csv.DictReader(handle)}
+    return found
+
+
+def link_ids(page: str, ids: set[str], prefix: str = "../data/") -> str:
+    """``page`` with every known row id in its text linked to its row's page.
+
+    Ids inside scripts, styles, code and existing links are left alone, and so
+    is anything inside a tag (an attribute).
+    """
+    out, position = [], 0
+    for skip in _SKIP.finditer(page):
+        out.append(_link_text(page[position : skip.start()], ids, prefix))
+        out.append(skip.group(0))
+        position = skip.end()
+    out.append(_link_text(page[position:], ids, prefix))
+    return "".join(out)
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def _link_text(fragment: str, ids: set[str], prefix: str) -> str:
+    parts = _TAG_OR_TEXT.split(fragment)
+    for index in range(0, len(parts), 2):  # even parts are text between tags
+        parts[index] = _ID.sub(
+            lambda m: (
+                f'<a href="{prefix}{ID_PAGES[m.group(1)]}.html#{m.group(0)}">{m.group(0)}</a>'
+                if m.group(0) in ids
+                else m.group(0)
+            ),
+            parts[index],
+        )
+    return "".join(parts)

@@ -807,11 +807,10 @@ class Quiz:
         """
         import json
 
-        from helpers import datapages
         from helpers.widgets import _script_safe
 
         # on a page, the ids the feedback cites lead to their rows (the build's data pages)
-        ids = datapages.known_ids()
+        ids = markup.known_ids()
 
         quiz_id = hashlib.sha1(
             "|".join([self.title, *(q.prompt for q in self.questions)]).encode()
@@ -836,7 +835,7 @@ class Quiz:
                 '<div class="course-quiz-feedback" aria-live="polite"></div></fieldset>'
             )
             feedback.append(
-                [datapages.link_ids(to_html(check(question, c)), ids) for c in question.choices]
+                [markup.link_ids(to_html(check(question, c)), ids) for c in question.choices]
             )
             right.append([c == question.answer for c in question.choices])
         data = _script_safe(

@@ -26,6 +26,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import build, notebooks
+from helpers.build import cache, editions, site, slides, views
 
 ALT = "Bar chart of two made-up numbers: a is 1 and b is 2."
 
@@ -309,7 +310,7 @@ def test_home_page_links_every_export_and_both_zips():
         ):
             assert f'href="{rel}"' in home and (out / rel).is_file(), rel
     for edition in ("student", "instructor"):
-        assert f'href="{build.zip_name(edition)}"' in home
+        assert f'href="{editions.zip_name(edition)}"' in home
     assert "list one" in home and "10 minutes" in home
 
 
@@ -317,7 +318,7 @@ def test_home_page_links_every_export_and_both_zips():
 def test_zips_hold_each_edition_sorted_with_fixed_dates():
     _, out, _, _ = synthetic_course()
     for edition in ("student", "instructor"):
-        with zipfile.ZipFile(out / build.zip_name(edition)) as archive:
+        with zipfile.ZipFile(out / editions.zip_name(edition)) as archive:
             names = archive.namelist()
             assert names == sorted(names)
             # the whole bundle (helpers, data, README...): tests/test_editions.py checks the rest
@@ -325,7 +326,7 @@ def test_zips_hold_each_edition_sorted_with_fixed_dates():
                 f"course-{edition}/notebooks/01-alpha.ipynb",
                 f"course-{edition}/notebooks/02-beta.ipynb",
             ]
-            assert {info.date_time for info in archive.infolist()} == {build.ZIP_DATE}
+            assert {info.date_time for info in archive.infolist()} == {editions.ZIP_DATE}
             inside = archive.read(f"course-{edition}/notebooks/01-alpha.ipynb")
             assert inside == (out / f"notebooks/{edition}/01-alpha.ipynb").read_bytes()
             assert (b"SOLUTION_CODE" in inside) == (edition == "instructor")
@@ -335,7 +336,7 @@ def test_zips_hold_each_edition_sorted_with_fixed_dates():
 def test_instructor_notebook_keeps_outputs_and_renumbered_widget_state():
     _, out, _, _ = synthetic_course()
     nb = nbformat.reads((out / "notebooks/instructor/01-alpha.ipynb").read_text(), 4)
-    state = nb.metadata.widgets[build.WIDGET_STATE]["state"]
+    state = nb.metadata.widgets[views.WIDGET_STATE]["state"]
     assert len(state) >= 3  # the box, the slider, the label (and their layouts and styles)
     expected = {uuid.uuid5(uuid.NAMESPACE_URL, f"01-alpha/{i}").hex for i in range(99)}
     assert set(state) <= expected
@@ -436,7 +437,7 @@ def test_slide_view_moves_a_removed_slide_start_to_the_next_cell():
             _cell("md", "kept", "-"),
         ]
     )
-    deck = build.slide_view(nb, "T")
+    deck = slides.slide_view(nb, "T")
     kinds = [(c.source, c.metadata.slideshow.slide_type) for c in deck.cells]
     # the slide "next" starts has no heading of its own: it repeats the last one
     assert kinds == [
@@ -455,7 +456,7 @@ def test_slide_view_hides_code_unless_tagged_but_the_page_keeps_it():
             _cell("md", "# T", "slide"),
             _cell("code", "plot()"),
             _cell("code", "1 + 1"),
-            _cell("code", "shown()", tags=(build.SHOW_CODE_TAG,)),
+            _cell("code", "shown()", tags=(slides.SHOW_CODE_TAG,)),
         ]
     )
     nb.cells[1].outputs = [
@@ -463,11 +464,11 @@ def test_slide_view_hides_code_unless_tagged_but_the_page_keeps_it():
             {"output_type": "display_data", "data": {"image/png": "AA=="}, "metadata": {}}
         )
     ]
-    deck = build.slide_view(nb, "T")
+    deck = slides.slide_view(nb, "T")
     assert "hide-input" in deck.cells[1].metadata.tags
     assert "hide-input" in deck.cells[2].metadata.tags
     assert "hide-input" not in deck.cells[3].metadata.tags
-    page = build.page_view(nb, "T")
+    page = views.page_view(nb, "T")
     assert "hide-input" not in page.cells[1].metadata.get("tags", [])
 
 
@@ -478,7 +479,7 @@ def test_slide_view_of_a_figure_already_tagged_hide_input_stays_a_valid_notebook
             {"output_type": "display_data", "data": {"image/png": "AA=="}, "metadata": {}}
         )
     ]
-    deck = build.slide_view(nb, "T")
+    deck = slides.slide_view(nb, "T")
     assert deck.cells[1].metadata.tags == ["hide-input"]
     nbformat.validate(deck)
 
@@ -511,13 +512,14 @@ def _figure_cell(width: int = 1100, height: int = 600) -> nbformat.NotebookNode:
 
 def test_estimated_height_reads_the_figure_size_and_caps_it():
     small, tall = _figure_cell(1100, 300), _figure_cell(1000, 800)
-    assert 300 < build.estimated_height(small) < build.estimated_height(tall)
-    assert build.estimated_height(tall) <= build.FIGURE_MAX_PX + 66 + 60  # margins, code
+    assert 300 < slides.estimated_height(small) < slides.estimated_height(tall)
+    assert slides.estimated_height(tall) <= slides.FIGURE_MAX_PX + 66 + 60  # margins, code
     small.metadata["tags"] = ["hide-input"]
     # shown at its own size (never enlarged), plus the figure's margins, and no code
-    assert build.estimated_height(small) == 300 + 66
-    assert build.estimated_height(_cell("md", "note", "notes")) == 0
-    assert build.estimated_height(_cell("md", "x" * 250)) > build.estimated_height(_cell("md", "x"))
+    assert slides.estimated_height(small) == 300 + 66
+    assert slides.estimated_height(_cell("md", "note", "notes")) == 0
+    longer, shorter = _cell("md", "x" * 250), _cell("md", "x")
+    assert slides.estimated_height(longer) > slides.estimated_height(shorter)
 
 
 def test_paginate_moves_a_figure_and_its_lead_in_to_a_new_subslide():
@@ -528,7 +530,7 @@ def test_paginate_moves_a_figure_and_its_lead_in_to_a_new_subslide():
         _figure_cell(),
         _cell("md", "What the figure means."),
     ]
-    kinds = [_slide_type(c) for c in build.paginate([nbformat.from_dict(c) for c in cells])]
+    kinds = [_slide_type(c) for c in slides.paginate([nbformat.from_dict(c) for c in cells])]
     assert kinds == ["slide", "-", "subslide", "-", "-"]
 
 
@@ -538,13 +540,13 @@ def test_paginate_leaves_a_long_lead_in_where_moving_it_would_overflow():
         _cell("md", "A long paragraph. " * 55),
         _figure_cell(1000, 800),
     ]
-    kinds = [_slide_type(c) for c in build.paginate([nbformat.from_dict(c) for c in cells])]
+    kinds = [_slide_type(c) for c in slides.paginate([nbformat.from_dict(c) for c in cells])]
     assert kinds == ["slide", "-", "subslide"]
 
 
 def test_paginate_leaves_a_slide_that_fits_alone():
     cells = [_cell("md", "## A point", "slide"), _cell("md", "Look:"), _figure_cell(1100, 300)]
-    kinds = [_slide_type(c) for c in build.paginate([nbformat.from_dict(c) for c in cells])]
+    kinds = [_slide_type(c) for c in slides.paginate([nbformat.from_dict(c) for c in cells])]
     assert kinds == ["slide", "-", "-"]
 
 
@@ -562,7 +564,7 @@ def test_paginate_never_leaves_an_empty_slide_for_a_cell_taller_than_the_screen(
         )
     ]
     cells = [_cell("md", "## A point", "slide"), table, _cell("md", "after")]
-    kinds = [_slide_type(c) for c in build.paginate([nbformat.from_dict(c) for c in cells])]
+    kinds = [_slide_type(c) for c in slides.paginate([nbformat.from_dict(c) for c in cells])]
     assert kinds == ["slide", "-", "subslide"]
 
 
@@ -577,13 +579,13 @@ def _widget_notebook(ids: list[str]) -> nbformat.NotebookNode:
         nbformat.from_dict(
             {
                 "output_type": "display_data",
-                "data": {build.WIDGET_VIEW: {"model_id": box}, "text/plain": "VBox()"},
+                "data": {views.WIDGET_VIEW: {"model_id": box}, "text/plain": "VBox()"},
                 "metadata": {},
             }
         )
     ]
     nb.metadata["widgets"] = {
-        build.WIDGET_STATE: {
+        views.WIDGET_STATE: {
             "state": {
                 slider: {"model_name": "IntSliderModel", "state": {"value": 3}},
                 box: {"model_name": "VBoxModel", "state": {"children": [f"IPY_MODEL_{slider}"]}},
@@ -597,13 +599,13 @@ def _widget_notebook(ids: list[str]) -> nbformat.NotebookNode:
 
 def test_stable_widget_ids_replace_random_ids_consistently():
     runs = [[uuid.uuid4().hex, uuid.uuid4().hex] for _ in range(2)]
-    renamed = [build.stable_widget_ids(_widget_notebook(ids), "01-x") for ids in runs]
+    renamed = [views.stable_widget_ids(_widget_notebook(ids), "01-x") for ids in runs]
     assert nbformat.writes(renamed[0]) == nbformat.writes(renamed[1])
     nb = renamed[0]
-    state = nb.metadata.widgets[build.WIDGET_STATE]["state"]
+    state = nb.metadata.widgets[views.WIDGET_STATE]["state"]
     slider, box = list(state)  # in the order the kernel created them
     assert state[box]["state"]["children"] == [f"IPY_MODEL_{slider}"]
-    assert nb.cells[0].outputs[0].data[build.WIDGET_VIEW]["model_id"] == box
+    assert nb.cells[0].outputs[0].data[views.WIDGET_VIEW]["model_id"] == box
     assert not any(old in nbformat.writes(nb) for old in runs[0])
 
 
@@ -619,7 +621,7 @@ def test_stable_reprs_drop_memory_addresses_from_plain_text():
             }
         )
     ]
-    data = build.stable_reprs(nb).cells[0].outputs[0].data
+    data = views.stable_reprs(nb).cells[0].outputs[0].data
     assert data == {"text/plain": "<Styler>", "text/html": "<b>0x1></b>"}
 
 
@@ -627,15 +629,15 @@ def test_stable_reprs_also_clean_what_an_explorer_showed():
     nb = _notebook([_cell("code", "explorer.show()")])
     shown = {"output_type": "display_data", "data": {"text/plain": "<Styler at 0x7f9>"}}
     nb.metadata["widgets"] = {
-        build.WIDGET_STATE: {"state": {"m1": {"state": {"outputs": [shown]}}}}
+        views.WIDGET_STATE: {"state": {"m1": {"state": {"outputs": [shown]}}}}
     }
-    state = build.stable_reprs(nb).metadata["widgets"][build.WIDGET_STATE]["state"]
+    state = views.stable_reprs(nb).metadata["widgets"][views.WIDGET_STATE]["state"]
     assert state["m1"]["state"]["outputs"][0]["data"]["text/plain"] == "<Styler>"
 
 
 def test_zip_bytes_depend_only_on_names_and_contents():
-    first = build.zip_bytes({"b.txt": b"2", "a.txt": b"1"})
-    assert first == build.zip_bytes({"a.txt": b"1", "b.txt": b"2"})
+    first = editions.zip_bytes({"b.txt": b"2", "a.txt": b"1"})
+    assert first == editions.zip_bytes({"a.txt": b"1", "b.txt": b"2"})
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert archive.namelist() == ["a.txt", "b.txt"]
         assert archive.read("b.txt") == b"2"
@@ -644,27 +646,27 @@ def test_zip_bytes_depend_only_on_names_and_contents():
 def test_input_hash_follows_the_notebook(tmp_path):
     path = tmp_path / "01-x.ipynb"
     path.write_text("{}")
-    shared = build.shared_hash()
-    first = build.input_hash(path, shared=shared)
-    assert first == build.input_hash(path, shared=shared)
+    shared = cache.shared_hash()
+    first = cache.input_hash(path, shared=shared)
+    assert first == cache.input_hash(path, shared=shared)
     path.write_text("{ }")
-    assert build.input_hash(path, shared=shared) != first
-    assert build.input_hash(path, shared="other") != build.input_hash(path, shared=shared)
+    assert cache.input_hash(path, shared=shared) != first
+    assert cache.input_hash(path, shared="other") != cache.input_hash(path, shared=shared)
 
 
 def test_up_to_date_needs_the_same_key_and_untouched_files(tmp_path):
     (tmp_path / "html").mkdir()
     (tmp_path / "html/01-x.html").write_text("page")
     result = build.Result("01-x", "built", 1.5, "X", 5, ("a",))
-    build._write_manifest(tmp_path, "key1", [result])
-    recorded = build._up_to_date(tmp_path, "key1")
+    cache.write_manifest(tmp_path, "key1", [result])
+    recorded = cache.up_to_date(tmp_path, "key1")
     assert recorded is not None and recorded[0].status == "cached"
     assert recorded[0].objectives == ("a",)
-    assert build._up_to_date(tmp_path, "key2") is None
+    assert cache.up_to_date(tmp_path, "key2") is None
     (tmp_path / "html/01-x.html").write_text("changed page")
-    assert build._up_to_date(tmp_path, "key1") is None
-    build._write_manifest(tmp_path, None, [result])  # a build with a failure
-    assert build._up_to_date(tmp_path, "key1") is None
+    assert cache.up_to_date(tmp_path, "key1") is None
+    cache.write_manifest(tmp_path, None, [result])  # a build with a failure
+    assert cache.up_to_date(tmp_path, "key1") is None
 
 
 def test_missing_reveal_js_is_a_clear_error(tmp_path):
@@ -679,7 +681,7 @@ def test_storing_a_cache_entry_keeps_entries_of_notebooks_with_longer_names(tmp_
     other.mkdir()
     stale = tmp_path / "01-a-99999999"
     stale.mkdir()
-    build._cache_put(tmp_path, "feedbeef", build.Result("01-a", "built", 1.0), {"x.txt": b"x"})
+    cache.put(tmp_path, "feedbeef", build.Result("01-a", "built", 1.0), {"x.txt": b"x"})
     assert other.is_dir() and not stale.exists()
     assert (tmp_path / "01-a-feedbeef" / "files" / "x.txt").read_bytes() == b"x"
 
@@ -689,7 +691,7 @@ def test_a_failed_swap_puts_the_last_good_build_back(tmp_path):
     target.mkdir()
     (target / "index.html").write_text("last good")
     with pytest.raises(OSError):
-        build._replace_dir(tmp_path / "no-such-staging-folder", target)
+        site.replace_dir(tmp_path / "no-such-staging-folder", target)
     assert (target / "index.html").read_text() == "last good"
 
 
@@ -698,7 +700,7 @@ def test_index_page_lists_a_failed_notebook_without_files():
         build.Result("01-a", "built", 1.0, "A", 5, ("one",)),
         build.Result("02-b", "failed", 0.0, "B", None, (), "02-b.ipynb, cell 3: boom"),
     ]
-    home = build.index_page(results, available={"01-a"})
+    home = site.index_page(results, available={"01-a"})
     assert 'href="html/01-a.html"' in home and 'href="html/02-b.html"' not in home
     assert "failed to build and has no earlier build" in home
     assert "about 5 minutes" in home
@@ -706,10 +708,10 @@ def test_index_page_lists_a_failed_notebook_without_files():
 
 def test_index_page_says_how_recent_the_facts_are():
     results = [build.Result("01-a", "built", 1.0, "A", 5, ("one",))]
-    assert "facts run to <strong>5 Dec 2025</strong>" in build.index_page(
+    assert "facts run to <strong>5 Dec 2025</strong>" in site.index_page(
         results, facts_as_of="5 Dec 2025"
     )
-    assert "facts run to" not in build.index_page(results)
+    assert "facts run to" not in site.index_page(results)
 
 
 @pytest.mark.notebook
@@ -737,10 +739,10 @@ def test_builds_in_two_threads_sharing_a_cache_take_turns(tmp_path):
     entered = threading.Event()
 
     def second_build() -> None:
-        with build._cache_lock(tmp_path, print):
+        with cache.lock(tmp_path, print):
             entered.set()
 
-    with build._cache_lock(tmp_path, print):
+    with cache.lock(tmp_path, print):
         waiter = threading.Thread(target=second_build)
         waiter.start()
         assert not entered.wait(timeout=0.5), "a second build did not wait for the first"
@@ -751,8 +753,8 @@ def test_builds_in_two_threads_sharing_a_cache_take_turns(tmp_path):
 def test_manifest_is_json_with_sorted_files(tmp_path):
     (tmp_path / "b").write_text("2")
     (tmp_path / "a").write_text("1")
-    build._write_manifest(tmp_path, "k", [])
-    manifest = json.loads((tmp_path / build.MANIFEST).read_text())
+    cache.write_manifest(tmp_path, "k", [])
+    manifest = json.loads((tmp_path / cache.MANIFEST).read_text())
     assert list(manifest["files"]) == ["a", "b"]
 
 
@@ -812,10 +814,10 @@ def test_no_link_in_the_built_course_points_at_a_missing_file():
 def test_link_pages_points_notebook_links_at_pages_or_decks_and_adds_navigation():
     titles = {"01-a": "A", "02-b": "B <b>", "03-c": "C"}
     text = '<!--course-nav-->x <a href="03-c.ipynb#part">c</a> <a href="99-z.ipynb">z</a>'
-    page = build.link_pages(text, "page", "02-b", titles)
+    page = site.link_pages(text, "page", "02-b", titles)
     assert 'href="03-c.html#part"' in page and 'href="99-z.ipynb"' in page
     assert 'href="01-a.html" rel="prev"' in page and 'href="03-c.html" rel="next"' in page
-    deck = build.link_pages(text, "deck", "01-a", titles)
+    deck = site.link_pages(text, "deck", "01-a", titles)
     assert 'href="03-c.slides.html"' in deck and 'rel="prev"' not in deck
     assert "Next: B &lt;b&gt;" in deck
 
@@ -836,7 +838,7 @@ def test_slide_view_titles_the_deck_and_splits_a_long_table_into_continued_slide
         )
     ]
     nb = _notebook([_cell("md", "# T", "slide"), _cell("md", "## Rows", "slide"), table])
-    deck = build.slide_view(nb, "T", minutes=20, facts_as_of="5 Dec 2025")
+    deck = slides.slide_view(nb, "T", minutes=20, facts_as_of="5 Dec 2025")
     assert deck.cells[0].source.startswith(
         "# T\n\n*About 20 minutes · the course's facts run to 5 Dec 2025.*"
     )
@@ -844,7 +846,7 @@ def test_slide_view_titles_the_deck_and_splits_a_long_table_into_continued_slide
     assert len(pieces) >= 3
     shown = [re.findall(r"<td>(\d+)</td>", p.outputs[0]["data"]["text/html"]) for p in pieces]
     assert [int(n) for part in shown for n in part] == list(range(20))  # every row, once
-    assert all(len(part) <= build.MAX_SLIDE_ROWS for part in shown)
+    assert all(len(part) <= slides.MAX_SLIDE_ROWS for part in shown)
     assert "Rows 1-" in pieces[0].outputs[0]["data"]["text/html"]
     continued = [c.source for c in deck.cells if c.source.endswith("(continued)")]
     assert continued == ["### Rows (continued)"] * (len(pieces) - 1)

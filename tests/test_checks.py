@@ -1,4 +1,4 @@
-"""helpers.checks: each rule catches a bad example, and the course passes every rule."""
+"""helpers.build.checks: each rule catches a bad example, and the course passes every rule."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from conftest import NOTEBOOK_IDS, NOTEBOOK_PATHS, executed_notebook
 
-from helpers import checks, data, notebooks
+from helpers import data, notebooks
+from helpers.build import checks
 from helpers.data import DATA_DIR, DataError
 from helpers.tables import table
 

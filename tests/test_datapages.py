@@ -1,10 +1,11 @@
-"""helpers.datapages: the data as pages, and row ids in pages linked to their rows."""
+"""helpers.build.datapages: the data as pages, and row ids in pages linked to their rows."""
 
 from __future__ import annotations
 
 import re
 
-from helpers import data, datapages
+from helpers import data, markup
+from helpers.build import datapages
 
 
 def test_ids_in_text_become_links_and_nothing_else_changes():
@@ -12,7 +13,7 @@ def test_ids_in_text_become_links_and_nothing_else_changes():
         '<p>ISPR said so (F015; see also E030 and F999).</p><a href="x">F015</a>'
         '<img alt="F015 in an attribute"><script>var id = "F015";</script><code>F015</code>'
     )
-    linked = datapages.link_ids(page, {"F015", "E030"})
+    linked = markup.link_ids(page, {"F015", "E030"})
     assert linked.count('<a href="../data/facts.html#F015">F015</a>') == 1
     assert '<a href="../data/events.html#E030">E030</a>' in linked
     assert "F999" in linked and "#F999" not in linked  # not a row: left as text
@@ -37,7 +38,7 @@ def test_a_data_page_has_an_anchor_per_row_and_escapes_every_value(tmp_path):
 
 def test_every_cited_kind_of_id_has_a_page_with_its_rows():
     pages = datapages.data_pages()
-    ids = datapages.known_ids()
+    ids = markup.known_ids()
     facts = data.load_facts()
     assert set(facts["id"]) <= ids
     anchors = set(re.findall(r'<tr id="([^"]+)"', pages["data/facts.html"]))

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build, data, editions
+from helpers import build, data
+from helpers.build import editions
 
 REPO = data.REPO_DIR
 CACHE = REPO / ".cache"
@@ -45,7 +46,7 @@ REPO2DOCKER = "jupyter-repo2docker==2026.4.0"
 DEV_ONLY = {"pytest", "pytest-xdist", "ruff", "playwright", "execnet", "iniconfig", "pluggy"}
 
 # Run with a bundle's own Python: executes each notebook named on the command line with
-# the bundle's helpers.notebooks.execute (network blocked), plus a last cell that says
+# the bundle's helpers.build.execute (network blocked), plus a last cell that says
 # which helpers and which Python the kernel used; prints one JSON line per notebook.
 # COURSE_DATA_DIR, if set, serves the runner's own import only: kernels never see it.
 RUNNER = """\
@@ -53,16 +54,17 @@ import json, os, sys
 from pathlib import Path
 import nbformat
 from helpers import notebooks
+from helpers.build import execute
 os.environ.pop("COURSE_DATA_DIR", None)
 for path in map(Path, sys.argv[1:]):
     nb = notebooks.read(path)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import sys, helpers.data; print(helpers.data.REPO_DIR, sys.prefix, sep='|')"))
     try:
-        notebooks.execute(nb, path.name, timeout=120, cwd=path.parent)
+        execute.execute(nb, path.name, timeout=120, cwd=path.parent)
         where = nb.cells[-1].outputs[0]["text"].strip().split("|")
         print(json.dumps({"name": path.name, "error": "", "repo": where[0], "prefix": where[1]}))
-    except notebooks.NotebookFailed as err:
+    except execute.NotebookFailed as err:
         print(json.dumps({"name": path.name, "error": str(err)}))
 """
 
@@ -101,7 +103,7 @@ def test_a_root_the_lock_does_not_pin_is_refused(tmp_path):
 def test_binder_requirements_follow_the_lock():
     committed = (REPO / "binder" / "requirements.txt").read_text(encoding="utf-8")
     assert committed == editions.binder_requirements(), (
-        "binder/requirements.txt is out of date: run python -m helpers.editions binder"
+        "binder/requirements.txt is out of date: run python -m helpers.build.editions binder"
     )
     post_build = REPO / "binder" / "postBuild"
     assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
@@ -119,7 +121,7 @@ def test_a_bundle_holds_everything_a_notebook_needs_and_nothing_else():
         "notebooks/00-a.ipynb",
         "notebooks/01-b.ipynb",
         "helpers/data.py",
-        "helpers/_offline/sitecustomize.py",
+        "helpers/build/_offline/sitecustomize.py",
         "data/events.csv",
         "data/README.md",
         "seeds/000_4ddd4b4e2e9e0105.txt",
@@ -207,7 +209,7 @@ def test_a_build_without_npm_leaves_out_only_the_decks(tmp_path):
     files = {p.relative_to(tmp_path / "build").as_posix() for p in (tmp_path / "build").rglob("*")}
     assert not [f for f in files if f.startswith("slides")]
     first = results[0].name
-    assert {f"html/{first}.html", build.zip_name("student"), "index.html"} <= files
+    assert {f"html/{first}.html", editions.zip_name("student"), "index.html"} <= files
 
 
 # ------------------------------------------------------------- a fresh venv, as a student
@@ -356,7 +358,7 @@ def test_an_edition_runs_from_a_fresh_venv_outside_the_repository(edition):
 
     out, results = real_course()
     assert not [r.error for r in results if r.status == "failed"]
-    bundle, raw = _unpack(out / build.zip_name(edition))
+    bundle, raw = _unpack(out / editions.zip_name(edition))
     try:
         names = sorted(p.name for p in (bundle / "notebooks").glob("*.ipynb"))
         assert names == [f"{r.name}.ipynb" for r in results]
@@ -382,7 +384,7 @@ def test_a_bundle_without_data_stops_at_the_first_code_cell_saying_how_to_fix_it
     from test_build import real_course
 
     out, _ = real_course()
-    bundle, raw = _unpack(out / build.zip_name("student"))
+    bundle, raw = _unpack(out / editions.zip_name("student"))
     key = f"no-data-{_key(raw, RUNNER)}"
     try:
         if _passed(key).exists():

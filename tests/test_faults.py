@@ -29,6 +29,7 @@ import pytest
 from test_build import _cell, _notebook, _tempdir, _template, tree_bytes
 
 from helpers import build
+from helpers.build import cache
 from helpers.data import REPO_DIR
 
 pytestmark = pytest.mark.notebook
@@ -81,7 +82,7 @@ def checkout() -> Path:
     root = _tempdir() / "checkout"
     for name in ("helpers", "data", "seeds"):
         shutil.copytree(REPO_DIR / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in build.SHARED_INPUTS:
+    for name in cache.SHARED_INPUTS:
         if (REPO_DIR / name).is_file():
             shutil.copy2(REPO_DIR / name, root)
     (root / "node_modules").mkdir()
@@ -335,8 +336,8 @@ def test_a_lock_held_by_a_live_build_names_it_and_times_out(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from helpers import build\n"
-            f"with build._cache_lock(__import__('pathlib').Path({str(tmp_path)!r}), print):\n"
+            "import sys, time; from helpers.build import cache\n"
+            f"with cache.lock(__import__('pathlib').Path({str(tmp_path)!r}), print):\n"
             "    print('held', flush=True); time.sleep(60)",
         ],
         cwd=REPO_DIR,
@@ -347,7 +348,7 @@ def test_a_lock_held_by_a_live_build_names_it_and_times_out(tmp_path):
         assert holder.stdout.readline().strip() == "held"
         lines: list[str] = []
         gave_up = pytest.raises(build.BuildError, match=rf"gave up after 0.5 s: .*pid {holder.pid}")
-        with gave_up, build._cache_lock(tmp_path, lines.append, timeout=0.5):
+        with gave_up, cache.lock(tmp_path, lines.append, timeout=0.5):
             pass
         assert lines == [
             f"waiting for another build (pid {holder.pid}) that uses {tmp_path} "
@@ -358,7 +359,7 @@ def test_a_lock_held_by_a_live_build_names_it_and_times_out(tmp_path):
         holder.wait()
     # the holder is dead: its lock is gone, and the next build says so in one line
     lines = []
-    with build._cache_lock(tmp_path, lines.append, timeout=0.5):
+    with cache.lock(tmp_path, lines.append, timeout=0.5):
         pass
     assert lines == [f"the last build (pid {holder.pid}) was stopped before it finished; going on"]
 

@@ -20,8 +20,8 @@ from test_browser import browser  # noqa: F401 (the fixture)
 from test_build import real_course
 
 from helpers import article
-from helpers.browser import chromium
-from helpers.build import SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX
+from helpers.build.browser import chromium
+from helpers.build.slides import SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX
 from helpers.data import REPO_DIR
 
 SCRIPT = REPO_DIR / "tools" / "handouts.py"

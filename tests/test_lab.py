@@ -8,7 +8,7 @@ package, as in test_browser.py) then does what a learner does: opens each
 notebook, runs all its cells from the Run menu, changes the explorer's
 dropdown and sees the explorer's output change, answers a quiz question and
 sees its feedback. No cell may show a traceback. The server and its kernels
-run offline (``notebooks.kernel_env``), the browser may reach only the
+run offline (``execute.kernel_env``), the browser may reach only the
 server, and the server is shut down at the end with no process left.
 
 A screenshot of each notebook's final state goes to build/lab-screenshots/.
@@ -33,7 +33,8 @@ import nbformat
 import pytest
 from test_browser import browser  # noqa: F401  (the Chromium fixture, skips without it)
 
-from helpers import build, data, notebooks, quiz
+from helpers import data, notebooks, quiz
+from helpers.build import execute, views
 
 pytestmark = pytest.mark.notebook
 
@@ -85,7 +86,7 @@ class LabServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = root / "server.log"
         _settings(root)
-        env = notebooks.kernel_env(offline=True)  # server and kernels cannot reach the network
+        env = execute.kernel_env(offline=True)  # server and kernels cannot reach the network
         for name, sub in [
             ("JUPYTER_CONFIG_DIR", "config"),
             ("JUPYTER_DATA_DIR", "data"),
@@ -393,7 +394,7 @@ def test_a_learner_runs_an_explorer_and_a_quiz_in_jupyterlab(browser, tmp_path):
     served = tmp_path / "notebooks"
     served.mkdir()
     for source in sources:
-        nbformat.write(build.student_copy(notebooks.read(source)), served / source.name)
+        nbformat.write(views.student_copy(notebooks.read(source)), served / source.name)
 
     server = LabServer(tmp_path, served)
     try:

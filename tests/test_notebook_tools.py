@@ -7,6 +7,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import notebooks
+from helpers.build import checks, execute
 
 GOOD = [
     new_markdown_cell("# A title\n\nIntro."),
@@ -26,7 +27,7 @@ def make(cells):
 
 
 def test_template_notebook_passes_lint():
-    assert notebooks.lint(make(GOOD)) == []
+    assert checks.template_problems(make(GOOD)) == []
 
 
 def test_lint_reports_each_broken_rule():
@@ -36,7 +37,7 @@ def test_lint_reports_each_broken_rule():
     )  # code after code? no: no lead-in
     cells[6] = new_code_cell("2 + 2", metadata={"tags": ["solution"]})
     cells[8] = new_markdown_cell("## Sources\n\nNone.")
-    problems = "\n".join(notebooks.lint(make(cells)))
+    problems = "\n".join(checks.template_problems(make(cells)))
     assert "cell 4: a code cell needs a markdown lead-in" in problems
     assert "cell 3: outputs are committed" in problems
     assert "cell 6: a solution must be collapsed" in problems
@@ -44,7 +45,7 @@ def test_lint_reports_each_broken_rule():
 
 
 def test_lint_requires_sections_time_and_objectives():
-    problems = "\n".join(notebooks.lint(make([new_markdown_cell("# Only a title")])))
+    problems = "\n".join(checks.template_problems(make([new_markdown_cell("# Only a title")])))
     for needle in (
         "overview",
         "prerequisites",
@@ -64,7 +65,7 @@ def test_lint_after_execution_requires_alt_text():
             {"output_type": "display_data", "data": {"image/png": "AA=="}, "metadata": {}}
         )
     ]
-    assert any("without alt text" in p for p in notebooks.lint(nb, executed=True))
+    assert any("without alt text" in p for p in checks.template_problems(nb, executed=True))
 
 
 def test_outline_reads_title_minutes_objectives():
@@ -91,15 +92,15 @@ def test_read_damaged_notebook_is_a_clear_error(tmp_path):
 
 def test_execution_failure_names_cell_and_error():
     nb = make([new_markdown_cell("# T"), new_code_cell("x = 1"), new_code_cell("1 / 0")])
-    with pytest.raises(notebooks.NotebookFailed) as info:
-        notebooks.execute(nb, "demo.ipynb", timeout=30)
+    with pytest.raises(execute.NotebookFailed) as info:
+        execute.execute(nb, "demo.ipynb", timeout=30)
     assert info.value.cell == 2
     assert str(info.value) == "demo.ipynb, cell 2: ZeroDivisionError: division by zero"
 
 
 def test_execution_stops_its_kernel_and_prints_no_transport_warning(capfd):
     nb = make([new_code_cell("import os\nos.getpid()")])
-    executed, _ = notebooks.execute(nb, "pid.ipynb", timeout=30)
+    executed, _ = execute.execute(nb, "pid.ipynb", timeout=30)
     pid = int(executed.cells[0].outputs[0]["data"]["text/plain"])
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # signal 0 only asks whether the process exists
@@ -108,8 +109,8 @@ def test_execution_stops_its_kernel_and_prints_no_transport_warning(capfd):
 
 def test_a_failing_notebook_stops_its_kernel_too():
     nb = make([new_code_cell("import os\nos.getpid()"), new_code_cell("1 / 0")])
-    with pytest.raises(notebooks.NotebookFailed):
-        notebooks.execute(nb, "fails.ipynb", timeout=30)
+    with pytest.raises(execute.NotebookFailed):
+        execute.execute(nb, "fails.ipynb", timeout=30)
     pid = int(nb.cells[0].outputs[0]["data"]["text/plain"])
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
@@ -117,21 +118,21 @@ def test_a_failing_notebook_stops_its_kernel_too():
 
 def test_a_cell_that_runs_too_long_fails_naming_the_cell():
     nb = make([new_code_cell("x = 1"), new_code_cell("import time\ntime.sleep(30)")])
-    with pytest.raises(notebooks.NotebookFailed, match="cell 1: a cell ran longer than 2 s"):
-        notebooks.execute(nb, "slow.ipynb", timeout=2)
+    with pytest.raises(execute.NotebookFailed, match="cell 1: a cell ran longer than 2 s"):
+        execute.execute(nb, "slow.ipynb", timeout=2)
 
 
 def test_a_kernel_that_dies_fails_clearly():
     nb = make([new_code_cell("x = 1"), new_code_cell("import os\nos._exit(1)")])
-    with pytest.raises(notebooks.NotebookFailed, match="the kernel died"):
-        notebooks.execute(nb, "dies.ipynb", timeout=20)
+    with pytest.raises(execute.NotebookFailed, match="the kernel died"):
+        execute.execute(nb, "dies.ipynb", timeout=20)
 
 
 def test_kernel_cannot_reach_the_network():
     code = "import urllib.request\nurllib.request.urlopen('http://example.org', timeout=5)"
     nb = make([new_code_cell("import socket; s = socket.socket(); s.close()"), new_code_cell(code)])
-    with pytest.raises(notebooks.NotebookFailed, match="network access blocked"):
-        notebooks.execute(nb, "net.ipynb", timeout=30)
+    with pytest.raises(execute.NotebookFailed, match="network access blocked"):
+        execute.execute(nb, "net.ipynb", timeout=30)
 
 
 def test_strip_outputs_clears_everything():
@@ -141,7 +142,7 @@ def test_strip_outputs_clears_everything():
     ]
     nb.cells[4].execution_count = 3
     nb.metadata["widgets"] = {"state": {}}
-    stripped = notebooks.strip_outputs(nb)
+    stripped = execute.strip_outputs(nb)
     assert all(
         not c.get("outputs") and not c.get("execution_count")
         for c in stripped.cells

@@ -9,7 +9,8 @@ import re
 import pytest
 from conftest import NOTEBOOK_IDS, NOTEBOOK_PATHS, executed_notebook
 
-from helpers import build, data, notebooks
+from helpers import data, notebooks
+from helpers.build import cache, checks, execute, views
 
 pytestmark = pytest.mark.notebook
 
@@ -21,7 +22,7 @@ def test_the_course_has_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=NOTEBOOK_IDS)
 def test_committed_notebook_follows_template(path):
-    problems = notebooks.lint(notebooks.read(path))
+    problems = checks.template_problems(notebooks.read(path))
     assert problems == [], f"{path.name}: " + "; ".join(problems)
 
 
@@ -51,7 +52,7 @@ def test_notebook_executes_offline_with_alt_text(stem):
         o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
     ]
     assert not errors
-    assert notebooks.lint(nb, executed=True) == []
+    assert checks.template_problems(nb, executed=True) == []
     # a notebook that shows nothing teaches nothing: every code cell must run,
     # and most of them must show a result
     code = [c for c in nb.cells if c.cell_type == "code"]
@@ -75,7 +76,7 @@ STUDENT_RUNS = data.REPO_DIR / ".cache" / "student-runs"
 
 @functools.cache
 def _shared_inputs() -> str:
-    return build.shared_hash()
+    return cache.shared_hash()
 
 
 @pytest.mark.parametrize("stem", NOTEBOOK_IDS)
@@ -83,7 +84,7 @@ def test_student_copy_executes(stem):
     import nbformat
 
     original = notebooks.read(notebooks.NOTEBOOK_DIR / f"{stem}.ipynb")
-    nb = build.student_copy(original)
+    nb = views.student_copy(original)
     solutions = [c.source for c in original.cells if "solution" in c.metadata.get("tags", [])]
     assert solutions, "no solution to withhold"
     leaked = [s for s in solutions if any(s.strip() in c.source for c in nb.cells)]
@@ -92,7 +93,7 @@ def test_student_copy_executes(stem):
     passed = STUDENT_RUNS / f"{stem}-{key}"
     if passed.exists():
         return
-    notebooks.execute(nb, f"student copy of {stem}", timeout=60, cwd=notebooks.NOTEBOOK_DIR)
+    execute.execute(nb, f"student copy of {stem}", timeout=60, cwd=notebooks.NOTEBOOK_DIR)
     STUDENT_RUNS.mkdir(parents=True, exist_ok=True)
     for old in STUDENT_RUNS.glob(f"{stem}-*"):
         old.unlink(missing_ok=True)

@@ -1,16 +1,17 @@
-"""helpers.scaffold: a new notebook starts out passing the template lint and running."""
+"""helpers.build.scaffold: a new notebook starts out passing the template lint and running."""
 
 import pytest
 
-from helpers import notebooks, scaffold
+from helpers import notebooks
+from helpers.build import checks, execute, scaffold
 
 
 def test_scaffold_passes_lint_and_executes(tmp_path):
     path = scaffold.scaffold("09-trade-routes", "Trade routes", folder=tmp_path)
     nb = notebooks.read(path)
-    assert notebooks.lint(nb) == []
+    assert checks.template_problems(nb) == []
     assert notebooks.outline(nb).title == "Trade routes"
-    notebooks.execute(nb, path.name, timeout=60)
+    execute.execute(nb, path.name, timeout=60)
 
 
 def test_scaffold_refuses_bad_names_and_overwrites(tmp_path):

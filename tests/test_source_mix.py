@@ -4,7 +4,8 @@ import importlib.util
 
 import pytest
 
-from helpers import data, sources
+from helpers import data
+from helpers.build import sources
 from helpers.data import REPO_DIR, DataError
 
 

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from helpers import notebooks
+from helpers.build import execute
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         failures += bool(code)
 
         print("(d) naive loop: nbconvert --execute --to html, then --to slides ...", flush=True)
-        env = notebooks.kernel_env(offline=True)
+        env = execute.kernel_env(offline=True)
         naive_out = root / "naive"
         started = time.perf_counter()
         for path in sorted(snapshot.glob("*.ipynb")):

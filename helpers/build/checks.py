@@ -1,4 +1,5 @@
-"""Checks on what a learner reads: outputs, citations, Markdown, acronyms and visible code.
+"""Checks on what a learner reads: outputs, citations, Markdown, acronyms, visible code
+and the notebook template.
 
 Each check takes a notebook (as read by :func:`helpers.notebooks.read`, executed
 for :func:`output_problems`) and returns a list of problems, each naming the
@@ -23,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from helpers import data
+from helpers import data, notebooks
 
 # -- 1. outputs: no Python internals, no missing values, no raw codes --------
 
@@ -393,4 +394,75 @@ def visible_code_problems(nb: Any) -> list[str]:
             problems.append(
                 f"cell {cell}: uses {match.group(2)!r}, which no cell shown on the page defines"
             )
+    return problems
+
+
+# -- the template: sections, time, objectives, lead-ins, hidden solutions -----
+
+# The template every notebook follows (see README, "Adding a notebook").
+REQUIRED_SECTIONS = {
+    "overview": r"^##\s+(Overview|Learning objectives)",
+    "prerequisites": r"^##\s+Prerequisites",
+    "summary": r"^##\s+(Summary|Key points)",
+    "sources": r"^##\s+(Sources|Resources and references)",
+}
+
+
+def template_problems(nb: Any, executed: bool = False) -> list[str]:
+    """Problems with a notebook's structure; an empty list means it follows the template.
+
+    Checks: one H1 at the top, the template's sections, the time needed,
+    3-5 objectives, a lead-in markdown cell before every code cell, at least
+    one exercise solution tagged ``solution`` and hidden in JupyterLab, and
+    (``executed=False``) no committed outputs, or (``executed=True``) alt
+    text on every image output.
+    """
+    problems: list[str] = []
+    cells = nb.cells
+    if not cells or cells[0].cell_type != "markdown" or not cells[0].source.startswith("# "):
+        problems.append("the first cell must be markdown starting with a '# Title'")
+    h1_count = sum(
+        len(re.findall(r"^#\s", c.source, re.M)) for c in cells if c.cell_type == "markdown"
+    )
+    if h1_count != 1:
+        problems.append(f"expected exactly one '# ' title, found {h1_count}")
+    text = "\n\n".join([c.source for c in nb.cells if c.cell_type == "markdown"])
+    for section, pattern in REQUIRED_SECTIONS.items():
+        if not re.search(pattern, text, re.M):
+            problems.append(f"missing the {section} section (a heading matching {pattern!r})")
+    if not notebooks.MINUTES_PATTERN.search(text):
+        problems.append("state the time needed as '**Time needed:** N minutes'")
+    count = len(notebooks.outline(nb).objectives)
+    if not 3 <= count <= 5:
+        problems.append(f"the overview should list 3-5 learning objectives, found {count}")
+    sources = re.search(r"^##\s+(?:Sources|Resources and references).*", text, re.M | re.S)
+    if sources and "http" not in sources.group(0):
+        problems.append("the sources section must link its sources (http...)")
+    solutions = 0
+    for index, cell in enumerate(cells):
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type == "code":
+            previous = cells[index - 1] if index else None
+            if previous is None or previous.cell_type != "markdown":
+                problems.append(f"cell {index}: a code cell needs a markdown lead-in before it")
+            if not executed and (cell.get("outputs") or cell.get("execution_count")):
+                problems.append(
+                    f"cell {index}: outputs are committed; clear them (the build makes them)"
+                )
+            if executed:
+                for output in cell.get("outputs", []):
+                    if "image/png" in output.get("data", {}):
+                        alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
+                        if not alt.strip():
+                            problems.append(
+                                f"cell {index}: an image without alt text (use plotting.show)"
+                            )
+        if "solution" in tags:
+            solutions += 1
+            if not cell.metadata.get("jupyter", {}).get("source_hidden"):
+                problems.append(
+                    f"cell {index}: a solution must be collapsed (jupyter.source_hidden)"
+                )
+    if solutions == 0:
+        problems.append("no exercise solution: tag at least one cell 'solution'")
     return problems

@@ -15,7 +15,10 @@ the facts run to.
 
 from __future__ import annotations
 
+import functools
+import io
 import re
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -50,6 +53,7 @@ def locked_versions(lock: Path) -> dict[str, tuple[str, str]]:
     return pins
 
 
+@functools.cache  # installed packages do not change while a build runs
 def _dependencies(name: str, extras: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
     """What ``name`` (with ``extras``) requires on this machine, each with the extras it asks for.
 
@@ -91,6 +95,11 @@ def runtime_requirements(lock: Path | None = None) -> list[str]:
     return [*(f"{pins[name][0]}=={pins[name][1]}" for name in needed), "-e ."]
 
 
+@functools.cache
+def _requires_python(name: str) -> str:
+    return metadata.metadata(name).get("Requires-Python") or ""
+
+
 def minimum_python(requirements: list[str]) -> str:
     """The oldest Python 3 release every pinned package accepts (``"3.11"``, ``"3.11.5"``)."""
     from packaging.specifiers import SpecifierSet
@@ -99,7 +108,7 @@ def minimum_python(requirements: list[str]) -> str:
     for line in requirements:
         if "==" in line:
             name = line.split("==")[0]
-            wanted &= SpecifierSet(metadata.metadata(name).get("Requires-Python") or "")
+            wanted &= SpecifierSet(_requires_python(name))
     for minor in range(8, 30):
         for patch in range(30):
             if f"3.{minor}.{patch}" in wanted:
@@ -228,7 +237,7 @@ def edition_files(
 
 BINDER_HEADER = """\
 # What the notebooks need at run time, at the versions in requirements.lock (generated:
-# python -m helpers.editions binder). binder/postBuild installs the course's helpers.
+# python -m helpers.build.editions binder). binder/postBuild installs the course's helpers.
 """
 
 
@@ -242,17 +251,53 @@ def binder_requirements(lock: Path | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.editions binder``: rewrite ``binder/requirements.txt`` from the lock."""
+    """``python -m helpers.build.editions binder``: rewrite ``binder/requirements.txt`` from the lock."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
     if args != ["binder"]:
-        print("usage: python -m helpers.editions binder", file=sys.stderr)
+        print("usage: python -m helpers.build.editions binder", file=sys.stderr)
         return 2
     target = REPO_DIR / "binder" / "requirements.txt"
     target.write_text(binder_requirements(), encoding="utf-8")
     print(f"wrote {target.relative_to(REPO_DIR).as_posix()}")
     return 0
+
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: fixed, so zips repeat
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A zip of ``files`` (name -> content) that is the same bytes every time.
+
+    Entries are sorted and carry a fixed date and permissions, so the zip
+    depends only on the names and contents.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, whatever machine builds it
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def zip_name(edition: str) -> str:
+    """Where the zip of one edition (student or instructor) goes, under ``build/``."""
+    return f"notebooks/course-notebooks-{edition}.zip"
+
+
+def edition_zips(staging: Path, repo: Path = REPO_DIR) -> dict[str, bytes]:
+    """The zip of each edition whose notebooks are in ``staging/notebooks/<edition>/``."""
+    zips = {}
+    for edition in TITLES:
+        folder = staging / "notebooks" / edition
+        held = {p.name: p.read_bytes() for p in sorted(folder.glob("*.ipynb"))}
+        if held:
+            zips[zip_name(edition)] = zip_bytes(edition_files(edition, held, repo))
+    return zips
 
 
 if __name__ == "__main__":

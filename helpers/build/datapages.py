@@ -3,7 +3,7 @@
 Prose cites rows by id (F057, E030, R036, X013, O007) so that a learner can
 trace a claim; on a page read without the repository, ``data_pages`` renders
 each dataset as one table with an anchor per row and its source as a link,
-and ``link_ids`` turns the ids in a page's text into links to those rows.
+and ``helpers.markup.link_ids`` turns the ids in a page's text into links to those rows.
 In JupyterLab the ids stay as they are. Every value is escaped
 (``helpers.markup``): data is text, never markup.
 """
@@ -17,12 +17,9 @@ from pathlib import Path
 
 from helpers import data, markup
 
-# the datasets with row ids a notebook cites, and the page each is shown on
-ID_PAGES = {"F": "facts", "E": "events", "R": "outlet_reports", "X": "estimates", "O": "offices"}
+ID_PAGES = markup.ID_PAGES  # the datasets with row ids, and the page each is shown on
 # the others, shown for reference (one anchor per row by its key)
 OTHER_PAGES = ("actors", "places", "glossary")
-_ID = re.compile(r"\b([FERXO])(\d{3})\b")
-_SKIP = re.compile(r"<(script|style|a|code|pre)\b.*?</\1>", re.S | re.I)
 
 
 def _anchor(value: str) -> str:
@@ -79,46 +76,3 @@ a {{ color: #0050A0; overflow-wrap: anywhere; }}
 def data_pages(folder: Path | None = None) -> dict[str, str]:
     """Every page of ``data/``: ``{"data/facts.html": html, ...}``."""
     return {f"data/{n}.html": data_page(n, folder) for n in (*ID_PAGES.values(), *OTHER_PAGES)}
-
-
-def known_ids(folder: Path | None = None) -> set[str]:
-    """Every row id the data pages anchor."""
-    found = set()
-    for name in ID_PAGES.values():
-        dataset = data.DATASETS[name]
-        path = (folder or data.data_dir()) / dataset.filename
-        with path.open(encoding="utf-8", newline="") as handle:
-            found |= {row[dataset.key] for row in csv.DictReader(handle)}
-    return found
-
-
-def link_ids(page: str, ids: set[str], prefix: str = "../data/") -> str:
-    """``page`` with every known row id in its text linked to its row's page.
-
-    Ids inside scripts, styles, code and existing links are left alone, and so
-    is anything inside a tag (an attribute).
-    """
-    out, position = [], 0
-    for skip in _SKIP.finditer(page):
-        out.append(_link_text(page[position : skip.start()], ids, prefix))
-        out.append(skip.group(0))
-        position = skip.end()
-    out.append(_link_text(page[position:], ids, prefix))
-    return "".join(out)
-
-
-_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
-
-
-def _link_text(fragment: str, ids: set[str], prefix: str) -> str:
-    parts = _TAG_OR_TEXT.split(fragment)
-    for index in range(0, len(parts), 2):  # even parts are text between tags
-        parts[index] = _ID.sub(
-            lambda m: (
-                f'<a href="{prefix}{ID_PAGES[m.group(1)]}.html#{m.group(0)}">{m.group(0)}</a>'
-                if m.group(0) in ids
-                else m.group(0)
-            ),
-            parts[index],
-        )
-    return "".join(parts)

@@ -1,0 +1,236 @@
+"""Stage 1, execute: run notebooks in fresh kernels, offline, in parallel.
+
+``execute`` runs one notebook in a fresh kernel with the network blocked
+(``_offline/sitecustomize.py``) and raises NotebookFailed naming the cell.
+``run_all`` runs a job per notebook in a pool of worker processes that never
+outlive the build, however it stops.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from helpers.build.common import Result
+from helpers.notebooks import NOTEBOOK_DIR, skip_iri_grammars
+
+OFFLINE_DIR = Path(__file__).resolve().parent / "_offline"
+
+Outcome = tuple[Result, dict[str, bytes]]  # a notebook's result and its files (paths in build/)
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised an error while executing; says which notebook, cell and error."""
+
+    def __init__(self, notebook: str, cell: int | None, error: str):
+        self.notebook, self.cell, self.error = notebook, cell, error
+        where = f"cell {cell}" if cell is not None else "before any cell ran"
+        super().__init__(f"{notebook}, {where}: {error}")
+
+
+def kernel_env(offline: bool = True) -> dict[str, str]:
+    """Environment for a notebook kernel: network blocked, plots deterministic."""
+    env = dict(os.environ)
+    if offline:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(OFFLINE_DIR), env.get("PYTHONPATH")]))
+        env["COURSE_OFFLINE"] = "1"
+    env["PYTHONHASHSEED"] = "0"
+    env["SOURCE_DATE_EPOCH"] = "0"
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    return env
+
+
+def execute(
+    nb: Any,
+    name: str = "notebook",
+    *,
+    timeout: int = 60,
+    offline: bool = True,
+    cwd: str | Path | None = None,
+) -> tuple[Any, float]:
+    """Run every cell of ``nb`` in a fresh kernel; return ``(executed nb, seconds)``.
+
+    ``nb`` is executed in place and is not written anywhere. A cell error or a
+    cell running longer than ``timeout`` seconds raises NotebookFailed naming
+    the cell. With ``offline`` the kernel cannot reach the network.
+    """
+    skip_iri_grammars()
+    from nbclient import NotebookClient
+
+    for attempt in (1, 2):
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
+            record_timing=False,
+            store_widget_state=True,
+            # the kernel's own start-up warnings (plain-TCP transport, parent exited)
+            # would bury the build's progress lines; cell errors still reach us
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+        try:
+            return _run(client, nb, name, timeout, offline)
+        except RuntimeError as err:
+            # A kernel can die while starting (a port taken between choosing and
+            # binding it, on a busy machine): no cell has run, so try once more.
+            if attempt == 2 or "before replying to kernel_info" not in str(err):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _run(client: Any, nb: Any, name: str, timeout: int, offline: bool) -> tuple[Any, float]:
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    started = time.perf_counter()
+    try:
+        client.execute(env=kernel_env(offline))
+    except CellExecutionError as err:
+        raise NotebookFailed(name, _failed_cell(nb), f"{err.ename}: {err.evalue}") from None
+    except CellTimeoutError:
+        raise NotebookFailed(
+            name, _running_cell(nb), f"a cell ran longer than {timeout} s"
+        ) from None
+    except DeadKernelError as err:
+        raise NotebookFailed(name, _running_cell(nb), f"the kernel died ({err})") from None
+    return nb, time.perf_counter() - started
+
+
+def _failed_cell(nb: Any) -> int | None:
+    for index, cell in enumerate(nb.cells):
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            return index
+    return None
+
+
+def _running_cell(nb: Any) -> int | None:
+    last = None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and cell.get("execution_count"):
+            last = index
+    return last
+
+
+def strip_outputs(nb: Any) -> Any:
+    """Remove outputs and execution counts (a student copy, or a clean commit)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+# ---------------------------------------------------------------- many notebooks at once
+
+
+def run_all(
+    job: Callable[[Path, int], Outcome],
+    todo: list[Path],
+    jobs: int | None,
+    timeout: int,
+    log: Any,
+) -> dict[str, Outcome]:
+    """Run ``job(notebook, timeout)`` for every notebook in ``todo`` in worker processes.
+
+    ``job`` never raises; it returns a Result, "failed" with no files when
+    the notebook fails. If a worker dies (killed, out of memory) the pool is
+    stopped at once and every notebook that did not finish fails with a
+    message saying so. Ctrl-C or SIGTERM stops every worker and kernel.
+    """
+    # Import the heavy modules once here, so forked workers start with them loaded.
+    import nbclient  # noqa: F401
+    import nbconvert  # noqa: F401
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    log(f"executing {len(todo)} notebook(s) with {workers} worker(s)")
+    pool = cf.ProcessPoolExecutor(
+        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
+    outcomes: dict[str, Outcome] = {}
+    broken = False
+    try:
+        futures = {pool.submit(job, p, timeout): p for p in todo}
+        for done, future in enumerate(cf.as_completed(futures), start=1):
+            try:
+                result, files = future.result()
+            except cf.process.BrokenProcessPool:
+                broken = True  # a worker died (killed, out of memory): the pool is unusable
+                break
+            progress = f"[{done}/{len(todo)}]"
+            if result.status == "failed":
+                log(f"  FAILED  {result.name} {progress}: {result.error}")
+                outcomes[result.name] = (result, {})
+            else:
+                log(f"  built   {result.name} {progress} ({result.seconds:.1f} s)")
+                outcomes[result.name] = (result, files)
+    except BaseException:
+        # stopped (Ctrl-C, SIGTERM) or crashed: no worker and no kernel outlives the build
+        pool.shutdown(wait=False, cancel_futures=True)
+        _kill_descendants()
+        raise
+    if not broken:
+        pool.shutdown(wait=True)
+        return outcomes
+    # Stop what is left of the pool at once (waiting on it can hang), then fail every
+    # notebook that did not finish.
+    pool.shutdown(wait=False, cancel_futures=True)
+    _kill_descendants()
+    for path in todo:
+        if path.stem not in outcomes:
+            result = Result(path.stem, "failed", 0.0, path.stem)
+            result.error = (
+                f"{path.stem}: a build worker stopped (killed?) before this notebook "
+                "finished; build again"
+            )
+            log(f"  FAILED  {result.name}: {result.error}")
+            outcomes[result.name] = (result, {})
+    return outcomes
+
+
+def _die_with_parent(parent: int) -> None:
+    """Set up a worker so that it never outlives the build that started it.
+
+    The kernel sends it SIGKILL when the build's process ends, however it ends
+    (``PR_SET_PDEATHSIG``; Linux), and the worker's own kernel process then
+    exits by itself (ipykernel stops when its parent goes). Ctrl-C reaches
+    every process in the terminal's group: workers ignore it and let the build
+    decide, so the build can clean up and stop them itself.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a fork inherits the build's own handlers; a worker told to stop must simply stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    # As a worker exits, a closed kernel connection's ZMQ stream may log "Socket
+    # operation on non-socket" from tornado: harmless, and it would bury the build's
+    # own one-line errors. Cell errors and dead kernels reach the build as results.
+    logging.getLogger("tornado").setLevel(logging.CRITICAL)
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL))
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: the build's handler stays
+        pass
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
+def _kill_descendants() -> None:
+    """Kill every process this one started (workers and their kernels), and reap them."""
+    import psutil  # comes with ipykernel
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+    psutil.wait_procs(children, timeout=5)
+
