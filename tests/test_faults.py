@@ -15,13 +15,16 @@ faults (docs/reliability.md has the table).
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -147,22 +150,58 @@ class Course:
         return beside + in_cache
 
 
+# Made once per test run and shared by the test workers: the reference builds and the
+# good first builds every fault test starts from (each is a full build of its own).
+SHARED = Path(tempfile.gettempdir()) / (
+    f"course-faults-{os.environ.get('PYTEST_XDIST_TESTRUNUID', f'pid{os.getpid()}')}"
+)
+
+
+def _remove_old_shared() -> None:
+    """Remove what earlier test runs shared (runs take minutes, so an hour-old one is done)."""
+    for old in SHARED.parent.glob("course-faults-*"):
+        if old != SHARED and time.time() - old.stat().st_mtime > 3600:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def shared(name: str, make: Callable[[Path], None]) -> Path:
+    """The folder ``name``, made by ``make(folder)`` once per test run: the first worker to
+    ask makes it, and the others wait for it (a POSIX lock that dies with its holder)."""
+    if not SHARED.exists():
+        _remove_old_shared()
+        SHARED.mkdir(exist_ok=True)
+    done = SHARED / name
+    with open(SHARED / f"{name}.lock", "w") as handle:
+        fcntl.lockf(handle, fcntl.LOCK_EX)
+        if not done.is_dir():
+            temp = SHARED / f".{name}-{os.getpid()}"
+            shutil.rmtree(temp, ignore_errors=True)
+            make(temp)
+            temp.rename(done)
+    return done
+
+
 @functools.cache
 def reference(count: int) -> dict[str, bytes]:
     """A clean build of version 2 of the fault course, with no fault and no cache."""
-    course = Course(_tempdir(), count)
-    write_fault_course(course.notebooks, "2", count)
-    done = course.run(jobs=count)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return tree_bytes(course.out)
+
+    def make(root: Path) -> None:
+        course = Course(root, count)
+        write_fault_course(course.notebooks, "2", count)
+        done = course.run(jobs=count)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    return tree_bytes(shared(f"reference-{count}", make) / "build")
 
 
-@functools.cache
-def _version_one(count: int) -> Course:
-    course = Course(_tempdir(), count)
-    done = course.run(jobs=count)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return course
+def _version_one(count: int) -> Path:
+    """A course folder with a good build of version 1 (``build/``) and its ``cache/``."""
+
+    def make(root: Path) -> None:
+        done = Course(root, count).run(jobs=count)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    return shared(f"version-one-{count}", make)
 
 
 def prepared(tmp_path: Path, count: int = 1) -> tuple[Course, dict[str, bytes]]:
@@ -170,8 +209,8 @@ def prepared(tmp_path: Path, count: int = 1) -> tuple[Course, dict[str, bytes]]:
     edited to version 2, so the next build has work to do and a build/ to keep."""
     built = _version_one(count)
     course = Course(tmp_path, count)
-    shutil.copytree(built.out, course.out)
-    shutil.copytree(built.cache, course.cache)
+    shutil.copytree(built / "build", course.out)
+    shutil.copytree(built / "cache", course.cache)
     (course.cache / ".lock").write_text("")  # the copy must not look like a stopped build
     before = tree_bytes(course.out)
     write_fault_course(course.notebooks, "2", count)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -28,8 +29,10 @@ from helpers.data import REPO_DIR, display_path
 notebooks.skip_iri_grammars()  # before anything imports nbformat: saves ~4 s per build
 
 
-def build_one(notebook: Path, timeout: int = 60) -> execute.Outcome:
+def build_one(notebook: Path, timeout: int = 60, facts_as_of: str = "") -> execute.Outcome:
     """Execute one notebook and produce its files (paths relative to ``build/``).
+
+    ``facts_as_of`` (the date the course's facts run to) goes on the deck's title slide.
 
     Never raises: any failure (a cell error, a timeout, an unreadable
     notebook, an export error) comes back as a Result with status "failed".
@@ -57,7 +60,7 @@ def build_one(notebook: Path, timeout: int = 60) -> execute.Outcome:
         files = {
             f"html/{name}.html": export_html(executed, info.title, name).encode(),
             f"slides/{name}.slides.html": export_slides(
-                executed, info.title, name, info.minutes, site.facts_as_of()
+                executed, info.title, name, info.minutes, facts_as_of
             ).encode(),
             f"notebooks/instructor/{name}.ipynb": nbformat.writes(executed).encode(),
             f"notebooks/student/{name}.ipynb": nbformat.writes(student_copy(executed)).encode(),
@@ -113,6 +116,8 @@ def build(
             return recorded
 
     report_data_warnings(log)
+    # read once here, not in every worker (it loads pandas and the events)
+    as_of = site.facts_as_of()
     outcomes: dict[str, execute.Outcome] = {}
     locked = cache.lock(cache_dir, log, lock_timeout) if use_cache else contextlib.nullcontext()
     with locked:
@@ -128,7 +133,8 @@ def build(
             else:
                 todo.append(path)
         if todo:
-            for name, (result, files) in execute.run_all(build_one, todo, jobs, timeout, log).items():
+            job = functools.partial(build_one, facts_as_of=as_of)
+            for name, (result, files) in execute.run_all(job, todo, jobs, timeout, log).items():
                 # a notebook that failed keeps its last good files
                 outcomes[name] = (result, files or site.previous_files(name, out_dir))
             if use_cache:
@@ -167,7 +173,7 @@ def build(
             (staging / rel).write_bytes(data)
         available = {p.stem for p in paths if outcomes[p.stem][1]}
         home = site.index_page(
-            results, available, site.facts_as_of(), site.course_version(repo), slides
+            results, available, as_of, site.course_version(repo), slides
         )
         (staging / "index.html").write_text(home, encoding="utf-8")
         cache.write_manifest(staging, None if failed else build_key, results)
