@@ -65,7 +65,9 @@ def input_hash(notebook: Path, shared: str) -> str:
 # ---------------------------------------------------------------- entries
 
 
-def get(cache_dir: Path, key: str, name: str, log: Any = print) -> tuple[Result, dict[str, bytes]] | None:
+def get(
+    cache_dir: Path, key: str, name: str, log: Any = print
+) -> tuple[Result, dict[str, bytes]] | None:
     """A stored result, only if every file it holds still has its recorded hash.
 
     A damaged entry (a file truncated, altered or missing, unreadable JSON)
@@ -216,7 +218,9 @@ def up_to_date(out_dir: Path, key: str) -> list[Result] | None:
 def write_manifest(staging: Path, key: str | None, results: list[Result]) -> None:
     """Record the hash of every file in ``staging`` and the results, under ``key``
     (None for a build with a failure, so the next build tries again)."""
-    files = {p.relative_to(staging).as_posix(): sha256(p.read_bytes()) for p in files_under(staging)}
+    files = {
+        f.relative_to(staging).as_posix(): sha256(f.read_bytes()) for f in files_under(staging)
+    }
     # Without the seconds, so two builds of the same sources write the same manifest.
     recorded = [asdict(r) | {"seconds": 0.0, "status": "cached"} for r in results]
     manifest = {"key": key, "files": files, "results": recorded}

@@ -251,7 +251,8 @@ def binder_requirements(lock: Path | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.build.editions binder``: rewrite ``binder/requirements.txt`` from the lock."""
+    """``python -m helpers.build.editions binder``: rewrite ``binder/requirements.txt``
+    from the lock."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv

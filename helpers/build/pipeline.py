@@ -21,9 +21,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from helpers import markup, notebooks
-from helpers.build import assets, cache, editions, execute, site
-from helpers.build.common import BUILD_DIR, CACHE_DIR, BuildError, Result, checkpoint, remove_leftovers
+from helpers import notebooks
+from helpers.build import assets, cache, execute, site
+from helpers.build.common import (
+    BUILD_DIR,
+    CACHE_DIR,
+    BuildError,
+    Result,
+    checkpoint,
+    remove_leftovers,
+)
 from helpers.data import REPO_DIR, display_path
 
 notebooks.skip_iri_grammars()  # before anything imports nbformat: saves ~4 s per build
@@ -104,9 +111,8 @@ def build(
     shipped = [*(assets.reveal_assets(reveal_dir) if slides else []), *assets.course_assets()]
     shared = cache.shared_hash(repo)
     keys = {p.stem: cache.input_hash(p, shared=shared) for p in paths}
-    build_key = hashlib.sha256(
-        json.dumps([keys, assets.reveal_version(reveal_dir) if slides else "-"], sort_keys=True).encode()
-    ).hexdigest()
+    reveal = assets.reveal_version(reveal_dir) if slides else "-"
+    build_key = hashlib.sha256(json.dumps([keys, reveal], sort_keys=True).encode()).hexdigest()
     if use_cache:
         recorded = cache.up_to_date(out_dir, build_key)
         if recorded is not None:
@@ -147,35 +153,8 @@ def build(
     staging = out_dir.with_name(f".{out_dir.name}-tmp-{os.getpid()}")
     try:
         shutil.rmtree(staging, ignore_errors=True)
-        titles = {p.stem: outcomes[p.stem][0].title for p in paths if outcomes[p.stem][1]}
-        row_ids = site.row_ids()
-        for path in paths:
-            for rel, data in outcomes[path.stem][1].items():
-                if not slides and rel.startswith("slides/"):
-                    continue  # a deck without reveal.js beside it would not open
-                target = staging / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                kind = {"html": "page", "slides": "deck"}.get(rel.split("/")[0])
-                if kind and rel.endswith(".html"):
-                    text = site.link_pages(data.decode("utf-8"), kind, path.stem, titles)
-                    if kind == "page":  # ids in a page's prose and tables lead to their rows
-                        text = markup.link_ids(text, row_ids)
-                    data = text.encode("utf-8")
-                target.write_bytes(data)
-        for rel, source in shipped:
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-        for rel, page in site.data_pages().items():
-            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            (staging / rel).write_text(page, encoding="utf-8")
-        for rel, data in editions.edition_zips(staging).items():
-            (staging / rel).write_bytes(data)
-        available = {p.stem for p in paths if outcomes[p.stem][1]}
-        home = site.index_page(
-            results, available, as_of, site.course_version(repo), slides
-        )
-        (staging / "index.html").write_text(home, encoding="utf-8")
+        in_order = {p.stem: outcomes[p.stem] for p in paths}
+        site.assemble(staging, in_order, shipped, slides, as_of, site.course_version(repo))
         cache.write_manifest(staging, None if failed else build_key, results)
         site.replace_dir(staging, out_dir)
     except OSError as err:
@@ -220,7 +199,8 @@ def summary(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: build the course; exit 1 if any notebook failed."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.build", description=sys.modules["helpers.build"].__doc__)
+    description = sys.modules["helpers.build"].__doc__  # the package says what the build does
+    parser = argparse.ArgumentParser(prog="python -m helpers.build", description=description)
     parser.add_argument(
         "-j", "--jobs", type=int, default=None, help="parallel kernels (default: cores)"
     )
@@ -236,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         "--lock-timeout",
         type=float,
         default=cache.LOCK_TIMEOUT,
-        help=f"seconds to wait for another build using the same cache (default {cache.LOCK_TIMEOUT})",
+        help=f"seconds to wait for another build on the same cache (default {cache.LOCK_TIMEOUT})",
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()

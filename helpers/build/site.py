@@ -16,9 +16,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from helpers import markup
 from helpers.build import datapages, editions
 from helpers.build.common import Result, checkpoint, pid_alive, pid_of, remove_leftovers
-from helpers import markup
 from helpers.data import display_path
 
 _NOTEBOOK_LINK = re.compile(r'href="(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\.ipynb(#[^"]*)?"')
@@ -65,6 +65,51 @@ def link_pages(text: str, kind: str, name: str, titles: dict[str, str]) -> str:
         )
         text = text.replace(NAV_MARK, nav, 1)
     return _NOTEBOOK_LINK.sub(relink, text)
+
+
+def assemble(
+    staging: Path,
+    outcomes: dict[str, tuple[Result, dict[str, bytes]]],
+    shipped: list[tuple[str, Path]],
+    slides: bool = True,
+    facts_as_of: str = "",
+    version: str = "",
+) -> None:
+    """Write the whole site into the empty folder ``staging``.
+
+    ``outcomes`` holds each notebook's result and files, in course order;
+    ``shipped`` the assets as (path in the site, source file). Pages and decks
+    get their links and navigation, and pages their row-id links; then come
+    the assets, the data pages, the editions' zips and the home page. Without
+    ``slides`` no deck is written.
+    """
+    titles = {name: result.title for name, (result, files) in outcomes.items() if files}
+    row_ids = known_row_ids()
+    for name, (_, files) in outcomes.items():
+        for rel, data in files.items():
+            if not slides and rel.startswith("slides/"):
+                continue  # a deck without reveal.js beside it would not open
+            kind = {"html": "page", "slides": "deck"}.get(rel.split("/")[0])
+            if kind and rel.endswith(".html"):
+                text = link_pages(data.decode("utf-8"), kind, name, titles)
+                if kind == "page":  # ids in a page's prose and tables lead to their rows
+                    text = markup.link_ids(text, row_ids)
+                data = text.encode("utf-8")
+            _write(staging / rel, data)
+    for rel, source in shipped:
+        _write(staging / rel, source.read_bytes())
+    for rel, page in data_pages().items():
+        _write(staging / rel, page.encode("utf-8"))
+    for rel, data in editions.edition_zips(staging).items():
+        _write(staging / rel, data)
+    results = [result for result, _ in outcomes.values()]
+    home = index_page(results, set(titles), facts_as_of, version, slides)
+    _write(staging / "index.html", home.encode("utf-8"))
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
 
 def previous_files(name: str, out_dir: Path) -> dict[str, bytes]:
@@ -169,7 +214,7 @@ speaker notes), a student notebook (exercises open) and an instructor notebook
 """
 
 
-def row_ids() -> set[str]:
+def known_row_ids() -> set[str]:
     """The ids the data pages anchor, or none if the data cannot be read."""
     from helpers import data
 
