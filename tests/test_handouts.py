@@ -8,6 +8,7 @@ Chromium; without it the tests are skipped, except in CI (CI=true), where they m
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -55,11 +56,17 @@ def built(browser):  # noqa: F811
     if kept.is_dir():
         shutil.copytree(kept, out / "handouts", dirs_exist_ok=True)
         return out
+    # the script imports this checkout's helpers, not those of wherever they are installed from
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_DIR), os.environ.get("PYTHONPATH")])),
+    }
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--build", str(out), "--no-contact-sheets"],
         capture_output=True,
         text=True,
         timeout=600,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     aside = kept.with_name(f"{kept.name}.{os.getpid()}")
@@ -71,32 +78,102 @@ def built(browser):  # noqa: F811
     return out
 
 
-def _deck_facts(chromium_browser, deck: Path) -> tuple[int, str]:
-    """The number of slides of ``deck`` (as reveal.js counts them) and its first heading."""
+def _deck_facts(chromium_browser, decks: list[Path]) -> list[tuple[int, str]]:
+    """For each deck, its number of slides (as reveal.js counts them) and its first heading.
+
+    One page opens every deck in turn: a new page for each would double the time.
+    """
+    facts = []
     with handouts.offline_page(chromium_browser) as page:
-        page.goto(deck.resolve().as_uri(), wait_until="load")
-        page.wait_for_function(handouts.REVEAL_READY, timeout=20_000)
-        return page.evaluate(
-            "[Reveal.getTotalSlides(),"
-            " document.querySelector('.reveal .slides section h1').textContent]"
-        )
+        for deck in decks:
+            page.goto(deck.resolve().as_uri(), wait_until="load")
+            page.wait_for_function(handouts.REVEAL_READY, timeout=20_000)
+            facts.append(
+                page.evaluate(
+                    "[Reveal.getTotalSlides(),"
+                    " document.querySelector('.reveal .slides section h1').textContent]"
+                )
+            )
+    return facts
+
+
+# What a PDF says about itself, as pypdf reads it: one JSON line per file named on the
+# command line, [pages, [width, height] of the first page in points, [text of each page]].
+READ_PDFS = """
+import json, sys
+from pypdf import PdfReader
+for path in sys.argv[1:]:
+    pdf = PdfReader(path)
+    box = pdf.pages[0].mediabox
+    texts = [page.extract_text() for page in pdf.pages]
+    print(json.dumps([len(pdf.pages), [float(box.width), float(box.height)], texts]))
+"""
+
+
+class PdfReading:
+    """``READ_PDFS`` run on some PDFs in child processes, while the test does other work.
+
+    pypdf is pure Python and takes seconds to read every page of the course's decks: in
+    two processes, it keeps both cores busy while the browser counts slides.
+    """
+
+    def __init__(self, pdfs: list[Path], processes: int = 2):
+        shares: list[list[Path]] = [[] for _ in range(processes)]
+        for pdf in sorted(pdfs, key=lambda pdf: pdf.stat().st_size, reverse=True):
+            min(shares, key=lambda share: sum(p.stat().st_size for p in share)).append(pdf)
+        self.children = [
+            (
+                share,
+                subprocess.Popen(
+                    [sys.executable, "-c", READ_PDFS, *map(str, share)],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+            )
+            for share in shares
+            if share
+        ]
+
+    def result(self) -> dict[Path, tuple[int, list[float], list[str]]]:
+        """{PDF: (pages, [width, height] of page 1, text of each page)}, once all are read."""
+        read = {}
+        for share, child in self.children:
+            out, err = child.communicate(timeout=300)
+            assert child.returncode == 0, err
+            read.update(
+                zip(share, (tuple(json.loads(line)) for line in out.splitlines()), strict=True)
+            )
+        return read
+
+    def stop(self) -> None:
+        """Kill the children still reading (when the test failed before it needed them)."""
+        for _, child in self.children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
 
 
 def test_every_deck_has_a_pdf_with_one_page_per_slide_and_text_on_each(browser, built):  # noqa: F811
-    pypdf = pytest.importorskip("pypdf")
+    pytest.importorskip("pypdf")
     decks = handouts.decks(built)
     assert len(decks) >= 9, "the course has nine decks"
-    for deck in decks:
-        slides, title = _deck_facts(browser, deck)
-        pdf = pypdf.PdfReader(built / "handouts" / f"{handouts.stem(deck)}.pdf")
-        assert len(pdf.pages) == slides, deck.name
+    pdfs = [built / "handouts" / f"{handouts.stem(deck)}.pdf" for deck in decks]
+    reading = PdfReading(pdfs)
+    try:
+        facts = _deck_facts(browser, decks)
+        read = reading.result()
+    finally:
+        reading.stop()
+    for deck, pdf, (slides, title) in zip(decks, pdfs, facts, strict=True):
+        pages, (width, height), page_texts = read[pdf]
+        assert pages == slides, deck.name
         # each page is the deck's size: CSS px are 3/4 of a PDF point
-        box = pdf.pages[0].mediabox
-        assert (round(box.width), round(box.height)) == (
+        assert (round(width), round(height)) == (
             SLIDE_WIDTH_PX * 3 // 4,
             SLIDE_HEIGHT_PX * 3 // 4,
         ), deck.name
-        texts = [_flat(page.extract_text()) for page in pdf.pages]
+        texts = [_flat(text) for text in page_texts]
         assert [n for n, text in enumerate(texts, start=1) if not text] == [], deck.name
         assert _flat(title.replace("¶", "")) in texts[0], deck.name
 

@@ -4,10 +4,10 @@ The test starts ``jupyter lab`` on 127.0.0.1 with a token, a free port and
 fresh config, settings, workspace and runtime folders, serving a temporary
 copy of the student editions of an explorer notebook (04) and the review
 notebook (08), so nothing in notebooks/ changes. Headless Chromium (Debian's
-package, as in test_browser.py) then does what a learner does: opens each
-notebook, runs all its cells from the Run menu, changes the explorer's
-dropdown and sees the explorer's output change, answers a quiz question and
-sees its feedback. No cell may show a traceback. The server and its kernels
+package, as in test_browser.py) then does what a learner does: opens both
+notebooks, runs all cells of each from the Run menu (the two run at once),
+changes the explorer's dropdown and sees the explorer's output change, answers
+a quiz question and sees its feedback. No cell may show a traceback. The server and its kernels
 run offline (``execute.kernel_env``), the browser may reach only the
 server, and the server is shut down at the end with no process left.
 
@@ -17,6 +17,7 @@ A screenshot of each notebook's final state goes to build/lab-screenshots/.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -44,6 +45,15 @@ EXPLORER_CONTROL = "group"  # the dropdown the test changes; each row shown name
 SCREENSHOTS = data.REPO_DIR / "build" / "lab-screenshots"
 STARTUP_SECONDS = 30
 RUN_ALL_MS = 60_000
+POLL_SECONDS = 0.05
+
+# `python -m jupyterlab`, without the ~1.5 s jsonschema spends at import compiling the
+# grammars of the optional rfc3987_syntax package, as notebooks.skip_iri_grammars explains
+# (the server's schemas check no "iri" format, so nothing it checks changes).
+LAUNCH_LAB = (
+    "import sys; sys.modules.setdefault('rfc3987_syntax', None);"
+    " from jupyterlab.labapp import main; sys.exit(main())"
+)
 
 
 # ----------------------------------------------------------------------------- the server
@@ -87,6 +97,9 @@ class LabServer:
         self.log_path = root / "server.log"
         _settings(root)
         env = execute.kernel_env(offline=True)  # server and kernels cannot reach the network
+        # The kernels run in a temporary folder: without this they would import `helpers`
+        # from wherever the package is installed from (another checkout, for a worktree).
+        env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(data.REPO_DIR)])
         for name, sub in [
             ("JUPYTER_CONFIG_DIR", "config"),
             ("JUPYTER_DATA_DIR", "data"),
@@ -96,8 +109,8 @@ class LabServer:
             env[name] = str(root / sub)
         command = [
             sys.executable,
-            "-m",
-            "jupyterlab",
+            "-c",
+            LAUNCH_LAB,
             "--no-browser",
             "--ip=127.0.0.1",
             f"--port={self.port}",
@@ -139,7 +152,7 @@ class LabServer:
                 self.api("status")
                 return
             except OSError:
-                time.sleep(0.2)
+                time.sleep(POLL_SECONDS)
         pytest.fail(f"jupyter lab did not answer within {STARTUP_SECONDS} s:\n{self.log()}")
 
     def kernel_states(self, name: str) -> list[str]:
@@ -220,41 +233,44 @@ class Lab:
         if not socket.url.startswith(f"ws://127.0.0.1:{self.server.port}/"):
             self.remote.append(socket.url)
 
-    def open(self, name: str):
-        """Open the app on notebook ``name`` (the token logs the browser in)."""
+    def open(self, name: str) -> None:
+        """Open the app on notebook ``name`` (the token logs the browser in); its tab shows."""
         self.page.goto(f"{self.server.url}/lab/tree/{name}?token={self.server.token}")
-        return self.notebook(name)
+        self.tab(name).wait_for(timeout=30_000)
 
-    def open_from_file_browser(self, name: str):
+    def open_from_file_browser(self, name: str) -> None:
         """Open ``name`` as a learner would: double-click it in the file browser."""
         self.page.locator(".jp-DirListing-item", has_text=name).dblclick()
-        return self.notebook(name)
+        self.tab(name).wait_for(timeout=30_000)
 
     def tab(self, name: str):
         return self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=name)
 
     def notebook(self, name: str):
-        """The notebook panel whose tab is ``name``, once its kernel has started and is idle."""
+        """The panel of open notebook ``name``, once its kernel has started and is idle."""
         tab = self.tab(name)
-        tab.wait_for(timeout=30_000)
         deadline = time.monotonic() + STARTUP_SECONDS
         while self.server.kernel_states(name) != ["idle"]:
             assert time.monotonic() < deadline, f"no idle kernel for {name}:\n{self.server.log()}"
-            self.page.wait_for_timeout(200)  # not time.sleep: the page's routes need Python
+            # not time.sleep: the page's routes need Python
+            self.page.wait_for_timeout(POLL_SECONDS * 1000)
         panel = self.page.locator(f"#{tab.get_attribute('data-id')}")
         panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
             state="attached", timeout=30_000
         )
         return panel
 
-    def run_all(self, name: str, panel, code_cells: int) -> None:
-        """Run → Run All Cells, then wait until every code cell has run and the kernel is idle.
-
-        A traceback ends the wait at once (Run All stops at a failing cell).
-        """
+    def run_all(self, name: str) -> None:
+        """Run → Run All Cells in notebook ``name`` (brought to the front); do not wait."""
         self.tab(name).click()  # the Run menu acts on the notebook in front
         self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         self.page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
+
+    def wait_ran_all(self, panel, code_cells: int) -> None:
+        """Wait until every code cell in ``panel`` has run and its kernel is idle.
+
+        A traceback ends the wait at once (Run All stops at a failing cell).
+        """
         cells = panel.locator(".jp-Notebook .jp-CodeCell")
         assert cells.count() == code_cells, "the notebook shows a different number of code cells"
         self.page.wait_for_function(
@@ -333,13 +349,16 @@ def change_explorer(lab: Lab, panel) -> None:
 VALUES = "options => options.map(option => option.value)"
 
 
-def answer_question(lab: Lab, panel) -> None:
-    """Check a wrong choice, then the right one, on the first question of the first quiz."""
+def answer_question(lab: Lab, panel, questions: list[quiz.Question]) -> None:
+    """Check a wrong choice, then the right one, on the first question of the first quiz.
+
+    ``questions`` is the course's question bank, which has the question shown.
+    """
     has_radios = lab.page.locator(".widget-radio-box")
     box = panel.locator(".jp-OutputArea-output > .widget-vbox", has=has_radios).first
     box.evaluate("quiz => quiz.scrollIntoView({block: 'start'})")
     prompt = box.locator(".widget-html", has_text=re.compile(r"^\s*1\.")).first.inner_text()
-    question = next(q for q in quiz.course_questions() if q.prompt in prompt)
+    question = next(q for q in questions if q.prompt in prompt)
     radios = box.locator(".widget-radio-box").first
     check = box.locator("button.jupyter-button", has_text="Check").first
     feedback = check.locator("xpath=following-sibling::*[contains(@class, 'widget-html')]")
@@ -360,19 +379,34 @@ def answer_question(lab: Lab, panel) -> None:
 
 
 def learner_session(chromium, server: LabServer, served: Path) -> None:
-    """Run the explorer notebook and change its explorer; run the review and answer a question."""
+    """Run the explorer notebook and change its explorer; run the review and answer a question.
+
+    The browser's page and the question bank (read from data/) are made ready while the
+    server starts, and both notebooks are open before either runs, so their kernels start,
+    and then run, side by side instead of one after the other.
+    """
     (SCREENSHOTS / "failure.png").unlink(missing_ok=True)
     lab = Lab(chromium, server)
     try:
+        questions = quiz.course_questions()
+        server.wait_ready()
         # The first notebook opens from its URL, the second from the file browser.
+        lab.open(f"{EXPLORER_NOTEBOOK}.ipynb")
+        lab.open_from_file_browser(f"{REVIEW_NOTEBOOK}.ipynb")
         steps = [
-            (EXPLORER_NOTEBOOK, lab.open, change_explorer),
-            (REVIEW_NOTEBOOK, lab.open_from_file_browser, answer_question),
+            (EXPLORER_NOTEBOOK, change_explorer),
+            (REVIEW_NOTEBOOK, functools.partial(answer_question, questions=questions)),
         ]
-        for stem, open_notebook, act in steps:
-            name = f"{stem}.ipynb"
-            panel = open_notebook(name)
-            lab.run_all(name, panel, code_cell_count(served / name))
+        # Both notebooks run at once, each in its own kernel; each is then brought to
+        # the front to be used, as its widgets answer only when shown.
+        panels = {}
+        for stem, _ in steps:
+            panels[stem] = lab.notebook(f"{stem}.ipynb")
+            lab.run_all(f"{stem}.ipynb")
+        for stem, act in steps:
+            name, panel = f"{stem}.ipynb", panels[stem]
+            lab.wait_ran_all(panel, code_cell_count(served / name))
+            lab.tab(name).click()
             act(lab, panel)
             no_tracebacks(panel)
             screenshot(lab.page, stem)
@@ -398,7 +432,6 @@ def test_a_learner_runs_an_explorer_and_a_quiz_in_jupyterlab(browser, tmp_path):
 
     server = LabServer(tmp_path, served)
     try:
-        server.wait_ready()
         learner_session(browser, server, served)
         kernels = server.api("kernels")
         assert len(kernels) == 2 and {k["execution_state"] for k in kernels} == {"idle"}

@@ -96,29 +96,40 @@ def offline_page(
 # ------------------------------------------------------------------ deck PDFs
 
 
-def deck_pdf(browser, deck: Path, out: Path) -> tuple[int, int]:
-    """Print ``deck`` to ``out`` from reveal.js's print mode, one page per slide.
+@contextmanager
+def printing_page(browser) -> Iterator[object]:
+    """An offline page for ``deck_pdf`` to print one deck after another.
 
-    Returns the number of slides and how many of them had to be shrunk to fit their page.
+    One page for all the decks: making a browser context for each costs ~0.2 s a deck.
+    Every deck loaded in it is a new document, so nothing carries over from the last.
     """
     with offline_page(browser) as page:
-        page.add_init_script(PDF_READY)
-        page.goto(deck.resolve().as_uri() + PRINT_QUERY, wait_until="load")
-        page.wait_for_function(REVEAL_READY, timeout=20_000)
-        page.wait_for_function("window.coursePdfReady === true", timeout=20_000)
-        page.add_style_tag(content=PRINT_CSS)
-        page.evaluate("document.fonts.ready.then(() => true)")
-        shrunk = page.evaluate(SHRINK_TO_FIT)
-        slides = page.evaluate("Reveal.getTotalSlides()")
-        width, height = page.evaluate("[Reveal.getConfig().width, Reveal.getConfig().height]")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        page.pdf(
-            path=str(out),
-            width=f"{width}px",
-            height=f"{height}px",
-            print_background=True,
-            margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
-        )
+        page.add_init_script(PDF_READY)  # runs again in each document the page loads
+        yield page
+
+
+def deck_pdf(page, deck: Path, out: Path) -> tuple[int, int]:
+    """Print ``deck`` to ``out`` from reveal.js's print mode, one page per slide.
+
+    ``page`` comes from ``printing_page``. Returns the number of slides and how many of
+    them had to be shrunk to fit their page.
+    """
+    page.goto(deck.resolve().as_uri() + PRINT_QUERY, wait_until="load")
+    page.wait_for_function(REVEAL_READY, timeout=20_000)
+    page.wait_for_function("window.coursePdfReady === true", timeout=20_000)
+    page.add_style_tag(content=PRINT_CSS)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    shrunk = page.evaluate(SHRINK_TO_FIT)
+    slides = page.evaluate("Reveal.getTotalSlides()")
+    width, height = page.evaluate("[Reveal.getConfig().width, Reveal.getConfig().height]")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.pdf(
+        path=str(out),
+        width=f"{width}px",
+        height=f"{height}px",
+        print_background=True,
+        margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+    )
     return slides, shrunk
 
 
@@ -277,11 +288,11 @@ def make_handouts(build: Path, sheets: bool = True, log=print) -> dict[str, int]
     if not found:
         raise FileNotFoundError(f"no deck in {build / 'slides'}: run `make course` first")
     made = {}
-    with chromium() as browser:
+    with chromium() as browser, printing_page(browser) as printer:
         for deck in found:
             started = time.perf_counter()
             pdf = build / "handouts" / f"{stem(deck)}.pdf"
-            made[pdf.name], shrunk = deck_pdf(browser, deck, pdf)
+            made[pdf.name], shrunk = deck_pdf(printer, deck, pdf)
             note = f"{made[pdf.name]} slides ({shrunk} too tall for a page, shrunk to fit)"
             if sheets:
                 shots = slide_shots(browser, deck)
