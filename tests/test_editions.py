@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 
 from helpers import build, data
-from helpers.build import editions
+from helpers.build import editions, execute
 
 REPO = data.REPO_DIR
 CACHE = REPO / ".cache"
@@ -45,27 +45,36 @@ IN_CI = os.environ.get("CI") == "true"
 REPO2DOCKER = "jupyter-repo2docker==2026.4.0"
 DEV_ONLY = {"pytest", "pytest-xdist", "ruff", "playwright", "execnet", "iniconfig", "pluggy"}
 
-# Run with a bundle's own Python: executes each notebook named on the command line with
-# the bundle's helpers.build.execute (network blocked), plus a last cell that says
-# which helpers and which Python the kernel used; prints one JSON line per notebook.
-# COURSE_DATA_DIR, if set, serves the runner's own import only: kernels never see it.
+# Run with a bundle's own Python: executes each notebook named on the command line in a
+# fresh kernel with nbclient, plus a last cell that says which helpers and which Python the
+# kernel used; prints one JSON line per notebook. The kernels run offline, blocked by the
+# course's sitecustomize from this repository (COURSE_TEST_OFFLINE_DIR): the zips leave out
+# the pipeline it belongs to. The runner imports nothing from the bundle's helpers.
 RUNNER = """\
 import json, os, sys
 from pathlib import Path
 import nbformat
-from helpers import notebooks
-from helpers.build import execute
-os.environ.pop("COURSE_DATA_DIR", None)
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+offline = os.environ.pop("COURSE_TEST_OFFLINE_DIR")
+env = dict(os.environ, PYTHONPATH=offline, COURSE_OFFLINE="1")
 for path in map(Path, sys.argv[1:]):
-    nb = notebooks.read(path)
+    nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import sys, helpers.data; print(helpers.data.REPO_DIR, sys.prefix, sep='|')"))
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     try:
-        execute.execute(nb, path.name, timeout=120, cwd=path.parent)
+        client.execute(env=env)
         where = nb.cells[-1].outputs[0]["text"].strip().split("|")
         print(json.dumps({"name": path.name, "error": "", "repo": where[0], "prefix": where[1]}))
-    except execute.NotebookFailed as err:
-        print(json.dumps({"name": path.name, "error": str(err)}))
+    except CellExecutionError as err:
+        cell = next(
+            i for i, c in enumerate(nb.cells)
+            if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+        )
+        print(json.dumps({"name": path.name, "error": f"cell {cell}: {err.ename}: {err.evalue}"}))
 """
 
 
@@ -121,7 +130,6 @@ def test_a_bundle_holds_everything_a_notebook_needs_and_nothing_else():
         "notebooks/00-a.ipynb",
         "notebooks/01-b.ipynb",
         "helpers/data.py",
-        "helpers/build/_offline/sitecustomize.py",
         "data/events.csv",
         "data/README.md",
         "seeds/000_4ddd4b4e2e9e0105.txt",
@@ -134,6 +142,9 @@ def test_a_bundle_holds_everything_a_notebook_needs_and_nothing_else():
         assert needed in names, needed
     tracked = {str(p.relative_to(REPO)) for p in (REPO / "data").rglob("*") if p.is_file()}
     assert tracked <= names
+    # every module a notebook may import, and not the pipeline no notebook imports
+    assert {f"helpers/{p.name}" for p in (REPO / "helpers").glob("*.py")} <= names
+    assert not [n for n in names if n.startswith("helpers/build/")], "the pipeline stays out"
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     top = {name.split("/")[0] for name in names}
     assert top == {
@@ -303,16 +314,13 @@ def _installed(venv: Path) -> dict[str, str]:
     return _pins(done.stdout.splitlines())
 
 
-def run_notebooks(
-    venv: Path, project: Path, paths: list[Path], runner_data: Path | None = None
-) -> list[dict]:
-    """Execute ``paths`` with ``venv``'s Python, from outside the repository.
-
-    ``runner_data`` lets the runner import the helpers of a bundle that lacks ``data/``.
-    """
-    env = {"JUPYTER_DATA_DIR": str(project / ".jupyter-data"), "JUPYTER_PATH": ""}
-    if runner_data is not None:
-        env["COURSE_DATA_DIR"] = str(runner_data)
+def run_notebooks(venv: Path, project: Path, paths: list[Path]) -> list[dict]:
+    """Execute ``paths`` with ``venv``'s Python, from outside the repository, offline."""
+    env = {
+        "JUPYTER_DATA_DIR": str(project / ".jupyter-data"),
+        "JUPYTER_PATH": "",
+        "COURSE_TEST_OFFLINE_DIR": str(execute.OFFLINE_DIR),
+    }
     done = _run(
         [str(venv / "bin" / "python"), "-c", RUNNER, *map(str, paths)], cwd=project, env=env
     )
@@ -390,12 +398,11 @@ def test_a_bundle_without_data_stops_at_the_first_code_cell_saying_how_to_fix_it
         if _passed(key).exists():
             return
         shutil.rmtree(bundle / "data")
-        (bundle.parent / "runner-data").mkdir()
         first = sorted((bundle / "notebooks").glob("*.ipynb"))[0]
         nb = json.loads(first.read_text())
         first_code = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
         with course_venv(bundle / "requirements.txt", bundle) as venv:
-            (result,) = run_notebooks(venv, bundle, [first], bundle.parent / "runner-data")
+            (result,) = run_notebooks(venv, bundle, [first])
         assert (
             f"cell {first_code}: DataError: the course's data folder is missing"
             in (result["error"])

@@ -1,7 +1,8 @@
 """The take-away editions: a zip a student or teacher unpacks anywhere and runs.
 
 Each edition (student, instructor) holds the notebooks with the ``helpers``
-package, ``data/``, ``seeds/``, the licences, a ``pyproject.toml`` and a
+package (without its publishing pipeline, ``helpers/build/``, which no
+notebook imports), ``data/``, ``seeds/``, the licences, a ``pyproject.toml`` and a
 ``requirements.txt`` that pins, from ``requirements.lock``, only what the
 notebooks need at run time and ends with ``-e .``: installing it installs
 ``helpers`` in place, so ``helpers.data.REPO_DIR`` is the unpacked folder and
@@ -30,6 +31,8 @@ RUNTIME_ROOTS = ("jupyterlab", "ipykernel", "pandas", "matplotlib", "ipywidgets"
 # Folders and files of the course a bundle carries as they are.
 BUNDLED = ("helpers", "data", "seeds", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff")
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
+# The pipeline (this package): for maintainers, never imported by a notebook.
+LEFT_OUT = ("helpers/build",)
 TITLES = {"student": "Student edition", "instructor": "Instructor edition"}
 BLURBS = {
     "student": "Exercise solutions removed and no outputs: run every cell yourself.",
@@ -192,6 +195,7 @@ def _tree(repo: Path, name: str) -> dict[str, bytes]:
         for path in files
         if path.is_file()
         and not SKIPPED_PARTS & set(path.parts)
+        and not path.relative_to(repo).as_posix().startswith(tuple(f"{o}/" for o in LEFT_OUT))
         and not path.name.startswith(".")
         and path.suffix != ".pyc"
     }
