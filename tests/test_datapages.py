@@ -43,4 +43,4 @@ def test_every_cited_kind_of_id_has_a_page_with_its_rows():
     assert set(facts["id"]) <= ids
     anchors = set(re.findall(r'<tr id="([^"]+)"', pages["data/facts.html"]))
     assert set(facts["id"]) == anchors
-    assert {f"data/{n}.html" for n in datapages.ID_PAGES.values()} <= set(pages)
+    assert {f"data/{n}.html" for n in markup.ID_PAGES.values()} <= set(pages)

@@ -48,10 +48,10 @@ RUN_ALL_MS = 60_000
 POLL_SECONDS = 0.05
 
 # `python -m jupyterlab`, without the ~1.5 s jsonschema spends at import compiling the
-# grammars of the optional rfc3987_syntax package, as notebooks.skip_iri_grammars explains
-# (the server's schemas check no "iri" format, so nothing it checks changes).
+# grammars of the optional rfc3987_syntax package (notebooks.skip_iri_grammars: the
+# server's schemas check no "iri" format, so nothing it checks changes).
 LAUNCH_LAB = (
-    "import sys; sys.modules.setdefault('rfc3987_syntax', None);"
+    "import sys; from helpers.notebooks import skip_iri_grammars; skip_iri_grammars();"
     " from jupyterlab.labapp import main; sys.exit(main())"
 )
 

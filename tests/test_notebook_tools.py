@@ -7,7 +7,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import notebooks
-from helpers.build import checks, execute
+from helpers.build import checks, execute, views
 
 GOOD = [
     new_markdown_cell("# A title\n\nIntro."),
@@ -142,7 +142,7 @@ def test_strip_outputs_clears_everything():
     ]
     nb.cells[4].execution_count = 3
     nb.metadata["widgets"] = {"state": {}}
-    stripped = execute.strip_outputs(nb)
+    stripped = views.strip_outputs(nb)
     assert all(
         not c.get("outputs") and not c.get("execution_count")
         for c in stripped.cells

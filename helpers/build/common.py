@@ -44,6 +44,7 @@ def files_under(path: Path) -> list[Path]:
 
 
 def sha256(data: bytes) -> str:
+    """The SHA-256 of ``data``, in hex (cache entries and the manifest record one per file)."""
     return hashlib.sha256(data).hexdigest()
 
 

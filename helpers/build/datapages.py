@@ -17,9 +17,9 @@ from pathlib import Path
 
 from helpers import data, markup
 
-ID_PAGES = markup.ID_PAGES  # the datasets with row ids, and the page each is shown on
-# the others, shown for reference (one anchor per row by its key)
-OTHER_PAGES = ("actors", "places", "glossary")
+# the datasets whose row ids pages cite (markup.ID_PAGES), then the others, shown for
+# reference (one anchor per row by its key): one page each
+PAGES = (*markup.ID_PAGES.values(), "actors", "places", "glossary")
 
 
 def _anchor(value: str) -> str:
@@ -75,4 +75,4 @@ a {{ color: #0050A0; overflow-wrap: anywhere; }}
 
 def data_pages(folder: Path | None = None) -> dict[str, str]:
     """Every page of ``data/``: ``{"data/facts.html": html, ...}``."""
-    return {f"data/{n}.html": data_page(n, folder) for n in (*ID_PAGES.values(), *OTHER_PAGES)}
+    return {f"data/{n}.html": data_page(n, folder) for n in PAGES}

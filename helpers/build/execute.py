@@ -117,16 +117,6 @@ def _running_cell(nb: Any) -> int | None:
     return last
 
 
-def strip_outputs(nb: Any) -> Any:
-    """Remove outputs and execution counts (a student copy, or a clean commit)."""
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
-    nb.metadata.pop("widgets", None)
-    return nb
-
-
 # ---------------------------------------------------------------- many notebooks at once
 
 

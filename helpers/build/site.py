@@ -181,7 +181,7 @@ def index_page(
         as_of += f'<p class="version">Course version {html.escape(version)}.</p>'
     data_links = " · ".join(
         f'<a href="data/{name}.html">{name.replace("_", " ")}</a>'
-        for name in (*datapages.ID_PAGES.values(), *datapages.OTHER_PAGES)
+        for name in datapages.PAGES
     )
     downloads = (
         f'<p class="data">The data behind every page, row by row: {data_links}.</p>'

@@ -13,8 +13,6 @@ import re
 import uuid
 from typing import Any
 
-from helpers.build.execute import strip_outputs
-
 STUDENT_PROMPT = "# Your answer here: the solution is in the instructor edition.\n"
 STUDENT_MARKDOWN = "*Write your answer here; the solution is in the instructor edition.*"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -27,6 +25,16 @@ def tags(cell: Any) -> list[str]:
 
 def slide_type(cell: Any) -> str:
     return cell.metadata.get("slideshow", {}).get("slide_type", "-") or "-"
+
+
+def strip_outputs(nb: Any) -> Any:
+    """Remove outputs and execution counts (a student copy, or a clean commit)."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata.pop("widgets", None)
+    return nb
 
 
 def student_copy(nb: Any) -> Any:
