@@ -37,10 +37,10 @@ setup: $(STAMP) $(NODE_STAMP)
 course: $(STAMP)
 	@if command -v npm >/dev/null 2>&1; then \
 	  $(MAKE) --no-print-directory $(NODE_STAMP) && \
-	  $(BIN)/python -m helpers.build $(if $(JOBS),-j $(JOBS)); \
+	  $(BIN)/python -m helpers.publish $(if $(JOBS),-j $(JOBS)); \
 	else \
 	  echo "npm not found: building everything but the slide decks (install Node.js with npm, then make course again, for the decks)"; \
-	  $(BIN)/python -m helpers.build --no-slides $(if $(JOBS),-j $(JOBS)); \
+	  $(BIN)/python -m helpers.publish --no-slides $(if $(JOBS),-j $(JOBS)); \
 	fi
 
 # Needs Debian's Chromium (/usr/bin/chromium); exits 2 with one line when it is missing.
@@ -71,7 +71,7 @@ lock:
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^pakistan-iran-course' ) > requirements.lock
 	rm -rf .lock-venv build/lib *.egg-info
 	$(MAKE) --no-print-directory $(STAMP)
-	$(BIN)/python -m helpers.build.editions binder   # Binder's pins follow the lock
+	$(BIN)/python -m helpers.publish.editions binder   # Binder's pins follow the lock
 
 clean:
 	rm -rf build .build-* .cache

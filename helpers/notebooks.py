@@ -1,6 +1,6 @@
 """Find and read the course notebooks, and what each one says about itself.
 
-Notebook 00 lists the course from these outlines; the build (``helpers.build``)
+Notebook 00 lists the course from these outlines; the build (``helpers.publish``)
 and the tests use them too.
 
 >>> [p.name for p in discover()][:1]

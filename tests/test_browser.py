@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from test_build import real_course, synthetic_course
 
-from helpers.build.browser import CHROMIUM, CHROMIUM_ARGS
+from helpers.publish.browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.notebook
 

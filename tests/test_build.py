@@ -1,4 +1,4 @@
-"""helpers.build: pages, decks, notebooks and zips; offline, repeatable, safe on failure.
+"""helpers.publish: pages, decks, notebooks and zips; offline, repeatable, safe on failure.
 
 Most tests build two small synthetic notebooks in temporary folders (a few
 seconds each). One test builds the real course (cached in .cache/build, so it
@@ -25,8 +25,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from helpers import build, notebooks
-from helpers.build import cache, editions, site, slides, views
+from helpers import notebooks, publish
+from helpers.publish import cache, editions, site, slides, views
 
 ALT = "Bar chart of two made-up numbers: a is 1 and b is 2."
 
@@ -156,7 +156,7 @@ def synthetic_course() -> tuple[Path, Path, Path, Path]:
     sources = write_course(root / "notebooks")
     before = tree_hashes(sources)
     for out, use_cache in (("build1", False), ("build2", True)):
-        results = build.build(
+        results = publish.build(
             sources,
             root / out,
             jobs=2,
@@ -180,7 +180,7 @@ def noop(*args: object) -> None:
 
 
 @functools.cache
-def real_course() -> tuple[Path, list[build.Result]]:
+def real_course() -> tuple[Path, list[publish.Result]]:
     """The real course built into a temporary folder (executions cached in .cache/build).
 
     It builds a snapshot of notebooks/, so that a notebook being edited while
@@ -192,7 +192,7 @@ def real_course() -> tuple[Path, list[build.Result]]:
     sources = root / "notebooks"
     shutil.copytree(notebooks.NOTEBOOK_DIR, sources)
     before = tree_hashes(sources)
-    results = build.build(sources, root / "build", log=noop)
+    results = publish.build(sources, root / "build", log=noop)
     assert tree_hashes(sources) == before, "the build changed a source notebook"
     return root / "build", results
 
@@ -366,7 +366,7 @@ def test_a_failing_notebook_keeps_its_last_good_files_and_fails_the_build(tmp_pa
     broken = write_course(tmp_path / "broken", broken=True, alpha_extra="ALPHA-CHANGED")
     before = tree_hashes(broken)
 
-    code = build.main(
+    code = publish.main(
         ["--notebooks", str(broken), "--out", str(out), "--cache-dir", str(tmp_path / "cache")]
     )  # (the command line hashes the real shared inputs: no matter, nothing is cached here)
 
@@ -402,8 +402,8 @@ def test_a_no_change_rebuild_skips_nbconvert_and_kernels(tmp_path):
     )
     script = (
         "import sys; from pathlib import Path; "
-        f"from helpers import build; results = build.build({call}); "
-        "print(build.summary(results)); "
+        f"from helpers import build; results = publish.build({call}); "
+        "print(publish.summary(results)); "
         "print([r.status for r in results] == ['cached', 'cached'], "
         "'nbconvert' in sys.modules, 'nbclient' in sys.modules)"
     )
@@ -417,7 +417,7 @@ def test_a_no_change_rebuild_skips_nbconvert_and_kernels(tmp_path):
     # a damaged build/ is noticed and rebuilt from the cache, without executing
     (out / "html/02-beta.html").write_text("oops")
     lines: list[str] = []
-    results = build.build(sources, out, cache_dir=cache, log=lines.append, repo=INPUTS)
+    results = publish.build(sources, out, cache_dir=cache, log=lines.append, repo=INPUTS)
     assert [r.status for r in results] == ["cached", "cached"]
     assert not any("executing" in line for line in lines)
     assert tree_bytes(out) == made
@@ -657,7 +657,7 @@ def test_input_hash_follows_the_notebook(tmp_path):
 def test_up_to_date_needs_the_same_key_and_untouched_files(tmp_path):
     (tmp_path / "html").mkdir()
     (tmp_path / "html/01-x.html").write_text("page")
-    result = build.Result("01-x", "built", 1.5, "X", 5, ("a",))
+    result = publish.Result("01-x", "built", 1.5, "X", 5, ("a",))
     cache.write_manifest(tmp_path, "key1", [result])
     recorded = cache.up_to_date(tmp_path, "key1")
     assert recorded is not None and recorded[0].status == "cached"
@@ -672,7 +672,7 @@ def test_up_to_date_needs_the_same_key_and_untouched_files(tmp_path):
 def test_missing_reveal_js_is_a_clear_error(tmp_path):
     write_course(tmp_path / "nbs")
     with pytest.raises(SystemExit, match="npm ci"):
-        build.build(tmp_path / "nbs", tmp_path / "out", reveal_dir=tmp_path / "nothing")
+        publish.build(tmp_path / "nbs", tmp_path / "out", reveal_dir=tmp_path / "nothing")
     assert not (tmp_path / "out").exists()
 
 
@@ -681,7 +681,7 @@ def test_storing_a_cache_entry_keeps_entries_of_notebooks_with_longer_names(tmp_
     other.mkdir()
     stale = tmp_path / "01-a-99999999"
     stale.mkdir()
-    cache.put(tmp_path, "feedbeef", build.Result("01-a", "built", 1.0), {"x.txt": b"x"})
+    cache.put(tmp_path, "feedbeef", publish.Result("01-a", "built", 1.0), {"x.txt": b"x"})
     assert other.is_dir() and not stale.exists()
     assert (tmp_path / "01-a-feedbeef" / "files" / "x.txt").read_bytes() == b"x"
 
@@ -697,8 +697,8 @@ def test_a_failed_swap_puts_the_last_good_build_back(tmp_path):
 
 def test_index_page_lists_a_failed_notebook_without_files():
     results = [
-        build.Result("01-a", "built", 1.0, "A", 5, ("one",)),
-        build.Result("02-b", "failed", 0.0, "B", None, (), "02-b.ipynb, cell 3: boom"),
+        publish.Result("01-a", "built", 1.0, "A", 5, ("one",)),
+        publish.Result("02-b", "failed", 0.0, "B", None, (), "02-b.ipynb, cell 3: boom"),
     ]
     home = site.index_page(results, available={"01-a"})
     assert 'href="html/01-a.html"' in home and 'href="html/02-b.html"' not in home
@@ -707,7 +707,7 @@ def test_index_page_lists_a_failed_notebook_without_files():
 
 
 def test_index_page_says_how_recent_the_facts_are():
-    results = [build.Result("01-a", "built", 1.0, "A", 5, ("one",))]
+    results = [publish.Result("01-a", "built", 1.0, "A", 5, ("one",))]
     assert "facts run to <strong>5 Dec 2025</strong>" in site.index_page(
         results, facts_as_of="5 Dec 2025"
     )
@@ -724,8 +724,8 @@ def test_the_real_course_home_page_gives_the_date_the_data_runs_to():
 
 
 def test_summary_table_has_a_row_per_notebook():
-    results = [build.Result("01-a", "built", 1.5), build.Result("02-bb", "cached", 0.0)]
-    lines = build.summary(results).splitlines()
+    results = [publish.Result("01-a", "built", 1.5), publish.Result("02-bb", "cached", 0.0)]
+    lines = publish.summary(results).splitlines()
     assert [line.split() for line in lines] == [
         ["notebook", "status", "seconds"],
         ["01-a", "built", "1.5"],

@@ -1,4 +1,4 @@
-"""helpers.build.checks: each rule catches a bad example, and the course passes every rule."""
+"""helpers.publish.checks: each rule catches a bad example, and the course passes every rule."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from conftest import NOTEBOOK_IDS, NOTEBOOK_PATHS, executed_notebook
 
 from helpers import data, notebooks
-from helpers.build import checks
 from helpers.data import DATA_DIR, DataError
+from helpers.publish import checks
 from helpers.tables import table
 
 new_code_cell, new_markdown = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell

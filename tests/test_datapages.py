@@ -1,11 +1,11 @@
-"""helpers.build.datapages: the data as pages, and row ids in pages linked to their rows."""
+"""helpers.publish.datapages: the data as pages, and row ids in pages linked to their rows."""
 
 from __future__ import annotations
 
 import re
 
 from helpers import data, markup
-from helpers.build import datapages
+from helpers.publish import datapages
 
 
 def test_ids_in_text_become_links_and_nothing_else_changes():

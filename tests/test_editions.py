@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build, data
-from helpers.build import editions, execute
+from helpers import data, publish
+from helpers.publish import editions, execute
 
 REPO = data.REPO_DIR
 CACHE = REPO / ".cache"
@@ -112,7 +112,7 @@ def test_a_root_the_lock_does_not_pin_is_refused(tmp_path):
 def test_binder_requirements_follow_the_lock():
     committed = (REPO / "binder" / "requirements.txt").read_text(encoding="utf-8")
     assert committed == editions.binder_requirements(), (
-        "binder/requirements.txt is out of date: run python -m helpers.build.editions binder"
+        "binder/requirements.txt is out of date: run python -m helpers.publish.editions binder"
     )
     post_build = REPO / "binder" / "postBuild"
     assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
@@ -144,7 +144,7 @@ def test_a_bundle_holds_everything_a_notebook_needs_and_nothing_else():
     assert tracked <= names
     # every module a notebook may import, and not the pipeline no notebook imports
     assert {f"helpers/{p.name}" for p in (REPO / "helpers").glob("*.py")} <= names
-    assert not [n for n in names if n.startswith("helpers/build/")], "the pipeline stays out"
+    assert not [n for n in names if n.startswith("helpers/publish/")], "the pipeline stays out"
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     top = {name.split("/")[0] for name in names}
     assert top == {
@@ -209,7 +209,7 @@ def test_a_build_without_npm_leaves_out_only_the_decks(tmp_path):
     from test_build import noop, real_course
 
     out, _ = real_course()  # the same notebooks again: every execution comes from the cache
-    results = build.build(
+    results = publish.build(
         out.parent / "notebooks",
         tmp_path / "build",
         log=noop,

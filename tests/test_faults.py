@@ -1,6 +1,6 @@
 """The build survives faults, shown by injecting them.
 
-A tiny synthetic course is built in a subprocess (``python -m helpers.build``)
+A tiny synthetic course is built in a subprocess (``python -m helpers.publish``)
 that a test stops at an exact moment: the build pauses at a checkpoint
 (``COURSE_BUILD_PAUSE=point:flagfile``) or inside a notebook cell, and the
 test sends a signal to the build, one of its workers or its kernel. After
@@ -31,9 +31,9 @@ import nbformat
 import pytest
 from test_build import _cell, _notebook, _tempdir, _template, tree_bytes
 
-from helpers import build
-from helpers.build import cache
+from helpers import publish
 from helpers.data import REPO_DIR
+from helpers.publish import cache
 
 pytestmark = pytest.mark.notebook
 psutil = pytest.importorskip("psutil")
@@ -79,7 +79,7 @@ def write_fault_course(folder: Path, version: str, count: int = 1) -> Path:
 def checkout() -> Path:
     """A snapshot of what a build reads (helpers, data, seeds, the lock file, reveal.js).
 
-    The builds run from it (``python -m helpers.build`` imports the snapshot's
+    The builds run from it (``python -m helpers.publish`` imports the snapshot's
     helpers), so editing the course while the tests run cannot change them.
     """
     root = _tempdir() / "checkout"
@@ -113,7 +113,7 @@ class Course:
         return [
             sys.executable,
             "-m",
-            "helpers.build",
+            "helpers.publish",
             "--notebooks",
             str(self.notebooks),
             "--out",
@@ -375,7 +375,7 @@ def test_a_lock_held_by_a_live_build_names_it_and_times_out(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from helpers.build import cache\n"
+            "import sys, time; from helpers.publish import cache\n"
             f"with cache.lock(__import__('pathlib').Path({str(tmp_path)!r}), print):\n"
             "    print('held', flush=True); time.sleep(60)",
         ],
@@ -386,7 +386,9 @@ def test_a_lock_held_by_a_live_build_names_it_and_times_out(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "held"
         lines: list[str] = []
-        gave_up = pytest.raises(build.BuildError, match=rf"gave up after 0.5 s: .*pid {holder.pid}")
+        gave_up = pytest.raises(
+            publish.BuildError, match=rf"gave up after 0.5 s: .*pid {holder.pid}"
+        )
         with gave_up, cache.lock(tmp_path, lines.append, timeout=0.5):
             pass
         assert lines == [

@@ -21,9 +21,9 @@ from test_browser import browser  # noqa: F401 (the fixture)
 from test_build import real_course
 
 from helpers import article
-from helpers.build.browser import chromium
-from helpers.build.slides import SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX
 from helpers.data import REPO_DIR
+from helpers.publish.browser import chromium
+from helpers.publish.slides import SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX
 
 SCRIPT = REPO_DIR / "tools" / "handouts.py"
 _spec = importlib.util.spec_from_file_location("handouts", SCRIPT)

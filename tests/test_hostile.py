@@ -23,7 +23,7 @@ import pytest
 from test_browser import OfflinePage, browser  # noqa: F401 (the fixture)
 from test_build import _cell, _notebook, _tempdir, _template
 
-from helpers import build, data
+from helpers import data, publish
 
 SENTINEL = "__pwned"
 # Each payload would set the sentinel (or open a dialog) if it ran as markup.
@@ -132,7 +132,7 @@ def hostile_course() -> Path:
     with pytest.MonkeyPatch.context() as patch:
         # the kernels read the poisoned copy, not the course's data
         patch.setenv("COURSE_DATA_DIR", str(repo / "data"))
-        results = build.build(
+        results = publish.build(
             repo / "notebooks",
             root / "build",
             jobs=1,

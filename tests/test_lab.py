@@ -35,7 +35,7 @@ import pytest
 from test_browser import browser  # noqa: F401  (the Chromium fixture, skips without it)
 
 from helpers import data, notebooks, quiz
-from helpers.build import execute, views
+from helpers.publish import execute, views
 
 pytestmark = pytest.mark.notebook
 

@@ -1,8 +1,8 @@
-"""The package's layout: notebooks see only ``helpers/``, the pipeline lives in ``helpers/build/``.
+"""The package's layout: notebooks see only ``helpers/``; the pipeline is ``helpers/publish/``.
 
 The top of ``helpers/`` holds what notebooks import (directly, or through
 another module they import); the build, its stages, lints and tools live in
-``helpers.build``, which no notebook and no notebook-side module imports, so
+``helpers.publish``, which no notebook and no notebook-side module imports, so
 a student's kernel never loads the pipeline.
 """
 
@@ -23,8 +23,8 @@ STAGES = ("execute", "cache", "export", "site", "assets")
 
 def helpers_imported(source: str) -> set[str]:
     """The ``helpers`` modules a piece of Python imports, as dotted names under helpers
-    (``from helpers import data, build`` -> {"data", "build"}; ``import helpers.build.cache``
-    -> {"build.cache"}), wherever the import statement sits (functions included)."""
+    (``from helpers import data, publish`` -> {"data", "publish"}; ``import helpers.publish.cache``
+    -> {"publish.cache"}), wherever the import statement sits (functions included)."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -65,17 +65,17 @@ def top_level_modules() -> dict[str, set[str]]:
 
 
 def _is_pipeline(name: str) -> bool:
-    return name == "build" or name.startswith("build.")
+    return name == "publish" or name.startswith("publish.")
 
 
 def test_helpers_imported_reads_every_form_of_import():
     source = (
-        "from helpers import data, build\n"
-        "import helpers.build.cache\n"
+        "from helpers import data, publish\n"
+        "import helpers.publish.cache\n"
         "def f():\n    from helpers.widgets import Explorer\n"
         "from . import x\nimport os\n"
     )
-    assert helpers_imported(source) == {"data", "build", "build.cache", "widgets"}
+    assert helpers_imported(source) == {"data", "publish", "publish.cache", "widgets"}
 
 
 def test_no_notebook_imports_the_pipeline():
@@ -103,11 +103,11 @@ def test_the_top_of_helpers_holds_only_what_notebooks_use():
             used.add(name)
             todo.extend(modules[name])
     unused = sorted(set(modules) - used)
-    assert not unused, f"not used by any notebook; move to helpers/build/: {unused}"
+    assert not unused, f"not used by any notebook; move to helpers/publish/: {unused}"
 
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_each_stage_of_the_pipeline_is_a_module_of_its_own(stage):
-    module = importlib.import_module(f"helpers.build.{stage}")
-    assert Path(module.__file__).parent == HELPERS / "build"
-    assert module.__doc__ and module.__doc__.strip(), f"helpers.build.{stage} says what it does"
+    module = importlib.import_module(f"helpers.publish.{stage}")
+    assert Path(module.__file__).parent == HELPERS / "publish"
+    assert module.__doc__ and module.__doc__.strip(), f"helpers.publish.{stage} says what it does"

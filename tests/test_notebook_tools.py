@@ -7,7 +7,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import notebooks
-from helpers.build import checks, execute, views
+from helpers.publish import checks, execute, views
 
 GOOD = [
     new_markdown_cell("# A title\n\nIntro."),

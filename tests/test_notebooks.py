@@ -10,7 +10,7 @@ import pytest
 from conftest import NOTEBOOK_IDS, NOTEBOOK_PATHS, executed_notebook
 
 from helpers import data, notebooks
-from helpers.build import cache, checks, execute, views
+from helpers.publish import cache, checks, execute, views
 
 pytestmark = pytest.mark.notebook
 

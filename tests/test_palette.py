@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from helpers.build.assets import TEMPLATE_DIR
+from helpers.publish.assets import TEMPLATE_DIR
 
 CSS = (TEMPLATE_DIR / "assets" / "course.css").read_text(encoding="utf-8")
 PAGE, CODE = "#FFFFFF", "#F5F5F5"  # the page and JupyterLab's code-cell background

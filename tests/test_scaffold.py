@@ -1,9 +1,9 @@
-"""helpers.build.scaffold: a new notebook starts out passing the template lint and running."""
+"""helpers.publish.scaffold: a new notebook starts out passing the template lint and running."""
 
 import pytest
 
 from helpers import notebooks
-from helpers.build import checks, execute, scaffold
+from helpers.publish import checks, execute, scaffold
 
 
 def test_scaffold_passes_lint_and_executes(tmp_path):

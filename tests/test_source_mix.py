@@ -5,8 +5,8 @@ import importlib.util
 import pytest
 
 from helpers import data
-from helpers.build import sources
 from helpers.data import REPO_DIR, DataError
+from helpers.publish import sources
 
 
 def _tool():

@@ -3,7 +3,7 @@
 In one run, on a snapshot of notebooks/ in a temporary folder (the course's
 own build/ and .cache/ are not touched):
 
-(a) a clean build: ``python -m helpers.build`` with an empty cache;
+(a) a clean build: ``python -m helpers.publish`` with an empty cache;
 (b) a no-change rebuild: the same command again;
 (c) a rebuild after one notebook changed (only that one runs again);
 (d) the naive equivalent: ``jupyter nbconvert --execute --to html`` and then
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from helpers import notebooks
-from helpers.build import execute
+from helpers.publish import execute
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy2(path, snapshot / path.name)
         print(f"{len(paths)} notebooks, snapshot in {root}", flush=True)
 
-        build = [sys.executable, "-m", "helpers.build", "--notebooks", str(snapshot)]
+        build = [sys.executable, "-m", "helpers.publish", "--notebooks", str(snapshot)]
         build += ["--out", str(root / "build"), "--cache-dir", str(root / "cache")]
         if args.jobs:
             build += ["-j", str(args.jobs)]

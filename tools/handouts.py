@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from helpers import article
-from helpers.build.browser import NoBrowser, chromium
+from helpers.publish.browser import NoBrowser, chromium
 from helpers.data import REPO_DIR
 
 SEED_README = REPO_DIR / "seeds" / "README.md"

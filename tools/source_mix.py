@@ -4,7 +4,7 @@
     python tools/source_mix.py --write    # put it into data/README.md (between the markers)
     python tools/source_mix.py --check    # exit 1 if data/README.md shows an outdated table
 
-Origins come from data/outlets.csv (see helpers.build.sources). The script also lists each
+Origins come from data/outlets.csv (see helpers.publish.sources). The script also lists each
 topic of data/topic_parties.csv where a state that is a party has none of its own sources.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from helpers.build import sources
+from helpers.publish import sources
 from helpers.data import DATA_DIR
 
 README = DATA_DIR / "README.md"

@@ -1,7 +1,7 @@
 """The take-away editions: a zip a student or teacher unpacks anywhere and runs.
 
 Each edition (student, instructor) holds the notebooks with the ``helpers``
-package (without its publishing pipeline, ``helpers/build/``, which no
+package (without its publishing pipeline, ``helpers/publish/``, which no
 notebook imports), ``data/``, ``seeds/``, the licences, a ``pyproject.toml`` and a
 ``requirements.txt`` that pins, from ``requirements.lock``, only what the
 notebooks need at run time and ends with ``-e .``: installing it installs
@@ -32,7 +32,7 @@ RUNTIME_ROOTS = ("jupyterlab", "ipykernel", "pandas", "matplotlib", "ipywidgets"
 BUNDLED = ("helpers", "data", "seeds", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff")
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 # The pipeline (this package): for maintainers, never imported by a notebook.
-LEFT_OUT = ("helpers/build",)
+LEFT_OUT = ("helpers/publish",)
 TITLES = {"student": "Student edition", "instructor": "Instructor edition"}
 BLURBS = {
     "student": "Exercise solutions removed and no outputs: run every cell yourself.",
@@ -241,7 +241,7 @@ def edition_files(
 
 BINDER_HEADER = """\
 # What the notebooks need at run time, at the versions in requirements.lock (generated:
-# python -m helpers.build.editions binder). binder/postBuild installs the course's helpers.
+# python -m helpers.publish.editions binder). binder/postBuild installs the course's helpers.
 """
 
 
@@ -255,13 +255,13 @@ def binder_requirements(lock: Path | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.build.editions binder``: rewrite ``binder/requirements.txt``
+    """``python -m helpers.publish.editions binder``: rewrite ``binder/requirements.txt``
     from the lock."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
     if args != ["binder"]:
-        print("usage: python -m helpers.build.editions binder", file=sys.stderr)
+        print("usage: python -m helpers.publish.editions binder", file=sys.stderr)
         return 2
     target = REPO_DIR / "binder" / "requirements.txt"
     target.write_text(binder_requirements(), encoding="utf-8")

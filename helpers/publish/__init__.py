@@ -1,4 +1,4 @@
-"""The course's publishing pipeline: ``python -m helpers.build [-j N]`` (or ``make course``).
+"""The course's publishing pipeline: ``python -m helpers.publish [-j N]`` (or ``make course``).
 
 Notebooks never import this package; it is for the build, the tests and the
 maintainer. Each notebook is executed once, in its own kernel, in parallel,
@@ -42,7 +42,7 @@ What ``build/`` holds::
 Everything works offline: nothing is loaded from the network at view time.
 """
 
-from helpers.build.common import BuildError, Result
-from helpers.build.pipeline import build, main, summary
+from helpers.publish.common import BuildError, Result
+from helpers.publish.pipeline import build, main, summary
 
 __all__ = ["BuildError", "Result", "build", "main", "summary"]

@@ -21,8 +21,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from helpers.build.common import BuildError, Result, files_under, sha256
 from helpers.data import REPO_DIR, display_path
+from helpers.publish.common import BuildError, Result, files_under, sha256
 
 # Bump when the build's own output format changes, to invalidate the cache.
 BUILD_FORMAT = "3"

@@ -13,10 +13,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from helpers.build.assets import REVEAL_PREFIX, TEMPLATE_DIR
-from helpers.build.common import CACHE_DIR
-from helpers.build.slides import FIGURE_MAX_PX, SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX, slide_view
-from helpers.build.views import page_view
+from helpers.publish.assets import REVEAL_PREFIX, TEMPLATE_DIR
+from helpers.publish.common import CACHE_DIR
+from helpers.publish.slides import FIGURE_MAX_PX, SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX, slide_view
+from helpers.publish.views import page_view
 
 # Compiled templates, shared by every build process: compiling them takes ~0.3 s
 # per process, longer than exporting a short notebook. Keyed by each template's

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from helpers.build.common import Result
 from helpers.notebooks import NOTEBOOK_DIR, skip_iri_grammars
+from helpers.publish.common import Result
 
 OFFLINE_DIR = Path(__file__).resolve().parent / "_offline"
 

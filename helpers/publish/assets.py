@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from helpers.build.common import files_under
 from helpers.data import REPO_DIR, display_path
+from helpers.publish.common import files_under
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 REVEAL_DIR = REPO_DIR / "node_modules" / "reveal.js"

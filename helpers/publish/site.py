@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from helpers import markup
-from helpers.build import datapages, editions
-from helpers.build.common import Result, checkpoint, pid_alive, pid_of, remove_leftovers
 from helpers.data import display_path
+from helpers.publish import datapages, editions
+from helpers.publish.common import Result, checkpoint, pid_alive, pid_of, remove_leftovers
 
 _NOTEBOOK_LINK = re.compile(r'href="(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\.ipynb(#[^"]*)?"')
 NAV_MARK = "<!--course-nav-->"

@@ -1,6 +1,6 @@
 """Start a new course notebook that already follows the template.
 
-``python -m helpers.build.scaffold 09-topic-words "Title of the notebook"`` writes
+``python -m helpers.publish.scaffold 09-topic-words "Title of the notebook"`` writes
 ``notebooks/09-topic-words.ipynb`` with every section the template (and its lint)
 requires, placeholders to replace, and slide types set.
 """
@@ -77,7 +77,7 @@ def scaffold(name: str, title: str, folder: Path = NOTEBOOK_DIR) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.build.scaffold", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m helpers.publish.scaffold", description=__doc__)
     parser.add_argument("name", help="NN-topic-words, e.g. 09-trade-routes")
     parser.add_argument("title", help="the notebook's title")
     args = parser.parse_args(argv)

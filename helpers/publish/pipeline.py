@@ -1,4 +1,4 @@
-"""The build, stage by stage: ``python -m helpers.build [-j N]`` (or ``make course``).
+"""The build, stage by stage: ``python -m helpers.publish [-j N]`` (or ``make course``).
 
 ``build()`` finds the notebooks, keys each by its inputs (``cache``), runs
 the ones whose key changed (``execute``, in parallel), exports each run as a
@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from helpers import notebooks
-from helpers.build import assets, cache, execute, site
-from helpers.build.common import (
+from helpers.data import REPO_DIR, display_path
+from helpers.publish import assets, cache, execute, site
+from helpers.publish.common import (
     BUILD_DIR,
     CACHE_DIR,
     BuildError,
@@ -31,7 +32,6 @@ from helpers.build.common import (
     checkpoint,
     remove_leftovers,
 )
-from helpers.data import REPO_DIR, display_path
 
 notebooks.skip_iri_grammars()  # before anything imports nbformat: saves ~4 s per build
 
@@ -44,8 +44,8 @@ def build_one(notebook: Path, timeout: int = 60, facts_as_of: str = "") -> execu
     Never raises: any failure (a cell error, a timeout, an unreadable
     notebook, an export error) comes back as a Result with status "failed".
     """
-    from helpers.build.export import export_html, export_slides
-    from helpers.build.views import stable_reprs, stable_widget_ids, student_copy
+    from helpers.publish.export import export_html, export_slides
+    from helpers.publish.views import stable_reprs, stable_widget_ids, student_copy
 
     name = notebook.stem
     result = Result(name, "failed", 0.0, name)
@@ -199,8 +199,8 @@ def summary(results: list[Result]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: build the course; exit 1 if any notebook failed."""
-    description = sys.modules["helpers.build"].__doc__  # the package says what the build does
-    parser = argparse.ArgumentParser(prog="python -m helpers.build", description=description)
+    description = sys.modules["helpers.publish"].__doc__  # the package says what the build does
+    parser = argparse.ArgumentParser(prog="python -m helpers.publish", description=description)
     parser.add_argument(
         "-j", "--jobs", type=int, default=None, help="parallel kernels (default: cores)"
     )

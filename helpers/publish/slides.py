@@ -14,9 +14,9 @@ import html
 import re
 from typing import Any
 
-from helpers.build.views import slide_type as _slide_type
-from helpers.build.views import static_widgets
-from helpers.build.views import tags as _tags
+from helpers.publish.views import slide_type as _slide_type
+from helpers.publish.views import static_widgets
+from helpers.publish.views import tags as _tags
 
 # A deck is SLIDE_WIDTH_PX x SLIDE_HEIGHT_PX; reveal.js scales it to the screen, so
 # these sizes hold on any projector. The slide template caps images at FIGURE_MAX_PX.
