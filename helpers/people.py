@@ -43,6 +43,7 @@ FATES: tuple[tuple[str, str], ...] = (
     ("Mohammad Bagheri", "F044"),
     ("Hossein Salami", "F048"),
     ("Abdolrahim Mousavi", "F046"),
+    ("Abdolrahim Mousavi", "F610"),
 )
 
 _DIED = re.compile(r"\b(killed|died|dead)\b", re.I)
