@@ -151,11 +151,25 @@ def _low_not_above_high(row: dict[str, str]) -> str | None:
 
 
 def _tenure_in_order(row: dict[str, str]) -> str | None:
-    """A tenure may not end before it starts, and a row may not dispute itself."""
+    """A tenure may not end before it starts, and a row may not dispute itself.
+
+    An open tenure (blank ``end``) in the chain says when a source last confirmed the
+    holder: ``last_confirmed`` with ``confirmed_url`` and ``confirmed_outlet``, on or
+    after the start, so the course never claims more than its latest page shows.
+    """
     if row["end"] and parse_date(row["end"])[0] < parse_date(row["start"])[0]:
         return f"end {row['end']} is before start {row['start']}"
     if row["alternative_to"] == row["id"]:
         return f"alternative_to names the row itself ({row['id']})"
+    if not row["end"] and not row["alternative_to"]:
+        missing = [c for c in ("last_confirmed", "confirmed_url", "confirmed_outlet") if not row[c]]
+        if missing:
+            return (
+                f"{row['holder']} is in office (blank end) but {', '.join(missing)} "
+                "is blank; give the date and page of the latest source that confirms the holder"
+            )
+    if row["last_confirmed"] and parse_date(row["last_confirmed"])[0] < parse_date(row["start"])[0]:
+        return f"last_confirmed {row['last_confirmed']} is before start {row['start']}"
     return None
 
 
@@ -370,6 +384,10 @@ DATASETS: dict[str, Dataset] = {
             Column("fact_id", required=False),
             Column("alternative_to", required=False),
             Column("chain_note", required=False),
+            Column("last_confirmed", "date", required=False),
+            Column("confirmed_url", "url", required=False),
+            Column("confirmed_outlet", required=False),
+            Column("caveat", required=False),
         ),
         key="id",
         key_pattern=r"O\d{3}",
