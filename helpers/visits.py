@@ -141,7 +141,9 @@ def host_fates(key: str, on: str | None = None) -> pd.DataFrame:
     """What had become of one visit's hosts on ``on`` (default: the date the facts run to).
 
     One row per host: person, status ("died" or "in office" or "no later row"),
-    what (a sentence with its row id), date. A death after ``on`` does not count.
+    what (a sentence with its row id), date. A death after ``on`` does not count. A host
+    in office on the date the facts run to is given with the date of the latest report
+    that confirms them ("last confirmed 23 Jun 2026"), not with the global date.
     """
     import pandas as pd
 
@@ -170,8 +172,13 @@ def host_fates(key: str, on: str | None = None) -> pd.DataFrame:
                     "person": person,
                     "status": "in office",
                     "date": when,
-                    "what": f"{post['country']}'s {post['office'].lower()} as of "
-                    f"{data.format_date(when)} ({post['id']})",
+                    "what": f"{post['country']}'s {post['office'].lower()}, "
+                    + (
+                        f"last confirmed {post['last_confirmed']}"
+                        if on is None and post.get("last_confirmed")
+                        else f"as of {data.format_date(when)}"
+                    )
+                    + f" ({post['id']})",
                 }
             )
             continue

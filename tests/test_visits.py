@@ -67,7 +67,12 @@ def test_a_living_host_is_placed_in_the_office_the_data_give_on_that_day():
     for row in fates[fates["status"] == "in office"].itertuples():
         post = held[held["holder"] == row.person].iloc[0]
         assert f"({post['id']})" in row.what
-        assert data.format_date(day) in row.what
+        assert f"last confirmed {post['last_confirmed']}" in row.what
+    # on another day, the day itself is given
+    earlier = visits.host_fates("May 2026", on="2026-06-01")
+    assert all(
+        "as of 1 Jun 2026" in w for w in earlier.loc[earlier["status"] == "in office", "what"]
+    )
     # a host with no office row and no death is said to be unknown, not alive or dead
     unknown = fates[fates["status"] == "no later row"]
     assert all("no later row" in what for what in unknown["what"])
