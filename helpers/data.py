@@ -71,7 +71,7 @@ ACTOR_KINDS = (
 )
 
 
-# what kind of outlet a source is (data/outlets.csv, column kind); data/README.md says what each means
+# what kind of outlet a source is (outlets.csv, column kind); data/README.md explains each
 OUTLET_KINDS = (
     "wire",
     "semi-official agency",
@@ -168,6 +168,16 @@ def _low_not_above_high(row: dict[str, str]) -> str | None:
     return None
 
 
+def _later_dated(row: dict[str, str]) -> str | None:
+    """An actor's ``later`` says as of when: ``later_as_of``, the date of its latest item."""
+    if row["later"] and not row["later_as_of"]:
+        return (
+            "column 'later' is filled but 'later_as_of' is blank; give the date of the "
+            "latest source the text rests on"
+        )
+    return None
+
+
 def _tenure_in_order(row: dict[str, str]) -> str | None:
     """A tenure may not end before it starts, and a row may not dispute itself.
 
@@ -237,10 +247,12 @@ DATASETS: dict[str, Dataset] = {
             Column("country"),
             Column("role_july_2023"),
             Column("later", required=False),
+            Column("later_as_of", "date", required=False),
             Column("source_url", "url"),
             Column("banned_by", required=False),
         ),
         key="name",
+        row_check=_later_dated,
     ),
     "places": Dataset(
         "places.csv",
