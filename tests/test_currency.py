@@ -83,7 +83,9 @@ def test_the_shipped_report_lists_every_current_holder_and_actor_later():
     items = currency.report()
     listed = {i.subject for i in items if i.kind == "office"}
     current = offices.holders()
-    assert listed == {f"{c}'s {o}" for c, o in zip(current["country"], current["office"])}
+    assert listed == {
+        f"{c}'s {o}" for c, o in zip(current["country"], current["office"], strict=True)
+    }
     with_later = data.load_actors().query("later != ''")
     assert {i.subject for i in items if i.kind == "actor"} == set(with_later["name"])
     for item in items:
