@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -105,3 +106,14 @@ def test_the_command_prints_the_horizon_the_cutoff_and_each_line(capsys):
     assert out.count("[STALE]") == stale
     assert currency.main(["--strict"]) == (1 if stale else 0)
     capsys.readouterr()
+
+
+def test_the_maintainers_guide_names_real_tests_and_the_make_target():
+    from helpers.data import REPO_DIR
+
+    guide = (REPO_DIR / "docs" / "updating.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"tests/(test_\w+\.py)", guide))
+    assert named and all((REPO_DIR / "tests" / name).is_file() for name in named)
+    assert "make currency" in guide
+    makefile = (REPO_DIR / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^currency:.*\n\t.*-m helpers\.publish\.currency", makefile, re.M)
