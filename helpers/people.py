@@ -150,7 +150,8 @@ def actor_card(name: str) -> str:
     text = markup.text  # every value below comes from data: shown as text, never as markup
     spellings = [s for s in actors.aliases(canonical) if s != canonical]
     also = ", ".join(f"*{text(s)}*" for s in spellings) or "no other spelling recorded"
-    as_of = data.format_date(data.facts_run_to())
+    # as of the latest source the text rests on, not the horizon (data/actors.csv, later_as_of)
+    as_of = data.format_date(row["later_as_of"] or data.facts_run_to())
     later = text(row["later"]) or "nothing recorded in the course's data"
     lines = [
         f"### {text(canonical)}",
