@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from helpers import markup
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -784,14 +786,26 @@ def cite(fact_id: str) -> str:
     and a date worked out from the page's content adds ", date inferred". A
     party's claim names the party first: ``claimed by ISPR, [Dawn, 1 Apr 2023](url)``.
     """
-    from helpers import markup
-
     row = fact(fact_id)
     when = format_date(row["source_date"]) if row["source_date"] else "undated page"
     if row["source_date"] and DATE_INFERRED.search(row["note"]):
         when += ", date inferred"
     link = markup.link(f"{row['source_outlet']}, {when}", row["source_url"])
     return f"claimed by {markup.text(row['claimed_by'])}, {link}" if row["claimed_by"] else link
+
+
+def row_ids(folder: Path | None = None) -> set[str]:
+    """Every row id the data pages anchor (``F001``, ``E012``...), read from ``folder``'s CSVs.
+
+    Those are the ids ``markup.link_ids`` turns into links on a page.
+    """
+    found = set()
+    for name in markup.ID_PAGES.values():
+        dataset = DATASETS[name]
+        path = (folder or data_dir()) / dataset.filename
+        with path.open(encoding="utf-8", newline="") as handle:
+            found |= {row[dataset.key] for row in csv.DictReader(handle)}
+    return found
 
 
 def facts_run_to() -> str:
