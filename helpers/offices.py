@@ -325,6 +325,12 @@ def surname(name: str) -> str:
     return _SURNAMES.get(name, name.split()[-1])
 
 
+def _outlined(ax: Axes, at: float, span: tuple, height: float, **style: str) -> None:
+    """A white bar drawn by its edge: a disputed report, or a post left without a named holder."""
+    left, right = span
+    ax.barh(at, right - left, left=left, height=height, color="white", **style)
+
+
 def draw_chains(ax: Axes, start: str = VISIT_DATE, end: str | None = None) -> None:
     """Draw each office's holders as bars from ``start`` to ``end`` (default: the facts' date).
 
@@ -349,16 +355,9 @@ def draw_chains(ax: Axes, start: str = VISIT_DATE, end: str | None = None) -> No
             right = min(pd.Timestamp(row["end_day"]) if row["end_day"] else finish, finish)
             if right < left:
                 continue
+
             if row["alternative_to"]:
-                ax.barh(
-                    y + 0.4,
-                    right - left,
-                    left=left,
-                    height=0.15,
-                    color="white",
-                    edgecolor=colour,
-                    hatch="//",
-                )
+                _outlined(ax, y + 0.4, (left, right), 0.15, edgecolor=colour, hatch="//")
                 main = rows.set_index("id").loc[row["alternative_to"]]
                 named = (
                     f" named {data.format_date(row['start'])}"
@@ -377,15 +376,7 @@ def draw_chains(ax: Axes, start: str = VISIT_DATE, end: str | None = None) -> No
                 continue
             if row["holder"] == NOT_NAMED:
                 # no holder named in the sources: an outlined gap, labelled, not a silent blank
-                ax.barh(
-                    y,
-                    right - left,
-                    left=left,
-                    height=0.6,
-                    color="white",
-                    edgecolor=colour,
-                    linestyle="--",
-                )
+                _outlined(ax, y, (left, right), 0.6, edgecolor=colour, linestyle="--")
                 short.append((left, "no holder named"))
                 previous = row["holder"]
                 continue
