@@ -304,26 +304,33 @@ def _actors() -> list[Question]:
 
 
 def office_question(office: str, country: str, topic: str = "") -> Question:
-    """ "Who held this office as of the date the facts run to?", built from ``data/offices.csv``.
+    """ "Who held this office, as last confirmed?", built from ``data/offices.csv``.
 
     The choices are the office's holders since the visit; the answer is the
     holder on ``data.facts_run_to()``, and each choice's feedback says when
-    that person held the post, citing the fact behind the tenure.
+    that person held the post, citing the fact behind the tenure. The question is
+    dated by the latest page confirming the holder (``last_confirmed``), not by the
+    horizon, which no single office is known up to.
     """
     rows = offices.chain(office, country)
     held = rows[rows["end"].eq("") | (rows["end"] >= offices.VISIT_DATE)]
     now = offices.holders().set_index(["country", "office"]).loc[(country, office)]
     feedback: dict[str, str] = {}
-    as_of = data.format_date(data.facts_run_to())
+    as_of = now["last_confirmed"] or data.format_date(data.facts_run_to())
     for _, row in held.iterrows():
-        until = f"to {data.format_date(row['end'])}" if row["end"] else f"and held it as of {as_of}"
+        until = (
+            f"to {data.format_date(row['end'])}"
+            if row["end"]
+            else f"and held it as last confirmed on {as_of}"
+        )
         start = data.format_date(row["start"])
         text = f"{row['holder']} held it from {start} {until} ({row['fact_id']})."
         earlier = feedback.get(row["holder"])
         feedback[row["holder"]] = f"{earlier} {text}" if earlier else text
     answer_row = rows[rows["id"] == now["id"]].iloc[0]
     return _mixed(
-        f"As of {as_of}, the date the course's facts run to, who was {country}'s {office.lower()}?",
+        f"As last confirmed by the course's sources on {as_of}, who was {country}'s "
+        f"{office.lower()}?",
         tuple(feedback),
         now["holder"],
         feedback,
@@ -335,13 +342,23 @@ def office_question(office: str, country: str, topic: str = "") -> Question:
 def _disputed_successor(topic: str) -> Question:
     """Which two names did sources give for Bagheri's successor? Read from the disputed rows."""
     table = offices.table().set_index("id")
-    alt = offices.alternatives().iloc[0]
+    alts = offices.alternatives()
+    # a dispute over who (another holder on the same day), not over the day of one appointment
+    rival = [
+        table.at[a, "holder"] != h
+        for a, h in zip(alts["alternative_to"], alts["holder"], strict=True)
+    ]
+    alt = alts[rival].iloc[0]
     main = table.loc[alt["alternative_to"]]
     pair = f"{main['holder']} and {alt['holder']}"
-    army = offices.chain("Army commander", "Iran")
-    irgc = offices.chain("IRGC commander", "Iran")
-    wrong1 = f"{main['holder']} and {army.iloc[-1]['holder']}"
-    wrong2 = f"{irgc.iloc[-1]['holder']} and {army.iloc[-1]['holder']}"
+
+    def started_that_day(office: str) -> pd.Series:
+        held = offices.chain(office, "Iran")
+        return held[held["start"] == alt["start"]].iloc[-1]
+
+    army, irgc = started_that_day("Army commander"), started_that_day("IRGC commander")
+    wrong1 = f"{main['holder']} and {army['holder']}"
+    wrong2 = f"{irgc['holder']} and {army['holder']}"
     return _mixed(
         f"Sources disagree on who became Iran's {alt['office'].lower()} on "
         f"{data.format_date(alt['start'])}. Which two names do they give?",
@@ -351,12 +368,12 @@ def _disputed_successor(topic: str) -> Question:
             pair: f"Most reports name {main['holder']} ({main['fact_id']}, {main['confidence']} "
             f"confidence); one early report named {alt['holder']} ({alt['fact_id']}, "
             f"{alt['confidence']}). The course keeps both rows.",
-            wrong1: f"{army.iloc[-1]['holder']} took {main['holder']}'s old post, army commander "
-            f"({army.iloc[-1]['fact_id']}).",
+            wrong1: f"{army['holder']} took {main['holder']}'s old post, army commander "
+            f"({army['fact_id']}).",
             wrong2: "They took the other posts emptied that day: "
-            f"{irgc.iloc[-1]['holder']} the IRGC ({irgc.iloc[-1]['fact_id']}), "
-            f"{army.iloc[-1]['holder']} the army "
-            f"({army.iloc[-1]['fact_id']}).",
+            f"{irgc['holder']} the IRGC ({irgc['fact_id']}), "
+            f"{army['holder']} the army "
+            f"({army['fact_id']}).",
         },
         (main["fact_id"], alt["fact_id"]),
         topic,
