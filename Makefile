@@ -65,7 +65,7 @@ lab: $(STAMP)
 
 # what a maintainer re-checks before moving the horizon (docs/updating.md)
 currency: $(STAMP)
-	$(BIN)/python -m helpers.publish.currency
+	$(BIN)/python -m helpers.checks.currency
 
 bench: setup
 	$(BIN)/python tools/bench.py

@@ -212,8 +212,8 @@ def then_and_now(then: str = VISIT_DATE, now: str | None = None) -> pd.DataFrame
     """Each office's holder on ``then`` and on ``now`` (default: the date the facts run to).
 
     Columns: country, office, then, now, changes (how many new tenures began
-    after ``then``, up to ``now``), also_reported, last_confirmed (the date of the
-    latest page confirming the holder ``now``) and caveat.
+    after ``then``, up to ``now``), also_reported and last_confirmed (the date of the
+    latest page confirming the holder ``now``; :func:`holders` also gives its caveat).
     """
     import pandas as pd
 
@@ -235,7 +235,6 @@ def then_and_now(then: str = VISIT_DATE, now: str | None = None) -> pd.DataFrame
                 "changes": changes,
                 "also_reported": after.at[key, "also_reported"],
                 "last_confirmed": after.at[key, "last_confirmed"],
-                "caveat": after.at[key, "caveat"],
             }
         )
     return pd.DataFrame(out)
@@ -303,16 +302,14 @@ def now_sentence(office: str, country: str | None = None, on: str | None = None)
         held = chain(office, country, rows)
         before = held[held["id"] != row["id"]].iloc[-1]
         return (
-            f"{country}'s {office}: no holder is named in the sources re-read up to "
+            f"{country}'s {office}: no holder named in the sources up to "
             f"{data.format_date(data.facts_run_to())} since {before['holder']} "
-            f"(until {data.format_date(before['end'])}: {before['how_ended']}); "
-            f"no report found, which is not the same as no successor; "
-            f"latest page: {row['confirmed_by']}, {row['last_confirmed']}."
+            f"(to {data.format_date(before['end'])}): no report found "
+            f"({row['confirmed_by']}, {row['last_confirmed']})."
         )
     return (
         f"{country}'s {office}: {row['holder']}, in office since {row['since']}{also}, "
-        f"last confirmed {row['last_confirmed']} ({row['confirmed_by']}); "
-        f"appointment: {row['source']}.{caveat}"
+        f"last confirmed {row['last_confirmed']} ({row['confirmed_by']}).{caveat}"
     )
 
 

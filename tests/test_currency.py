@@ -8,7 +8,7 @@ import re
 import pytest
 
 from helpers import data, offices
-from helpers.publish import currency
+from helpers.checks import currency
 
 OFFICES_HEADER = (
     "id,country,office,holder,start,end,how_started,how_ended,confidence,source_url,"
@@ -116,4 +116,4 @@ def test_the_maintainers_guide_names_real_tests_and_the_make_target():
     assert named and all((REPO_DIR / "tests" / name).is_file() for name in named)
     assert "make currency" in guide
     makefile = (REPO_DIR / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^currency:.*\n\t.*-m helpers\.publish\.currency", makefile, re.M)
+    assert re.search(r"^currency:.*\n\t.*-m helpers\.checks\.currency", makefile, re.M)

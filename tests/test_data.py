@@ -144,8 +144,10 @@ def test_cite_names_the_claimant_of_a_partys_claim():
         ("Pakistan protests to Iran over militant camps", "'militant camps'"),
         ("Terrorists killed four soldiers", "'Terrorists'"),
         ("attackers 'operating from Iranian side' killed 4", "'operating from Iranian side'"),
-        ("promotions reward performance; it 'doesn't seem to be the case'",
-         "'doesn't seem to be the case'"),
+        (
+            "promotions reward performance; it 'doesn't seem to be the case'",
+            "'doesn't seem to be the case'",
+        ),
         ("Both sides agreed to exchange liaison officers; officials said so", "'said'"),
         ("Tehran accused Islamabad of sheltering the group", "'accused'"),
         ("According to state media nine were killed", "'According to'"),

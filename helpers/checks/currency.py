@@ -1,8 +1,8 @@
 """How current is the course? Every "now" in the data with the date a source last confirmed it.
 
-    python -m helpers.publish.currency            # the report (``make currency``)
-    python -m helpers.publish.currency --strict   # also exit 1 if anything is flagged
-    python -m helpers.publish.currency --months 3 # flag what is older than 3 months
+    python -m helpers.checks.currency            # the report (``make currency``)
+    python -m helpers.checks.currency --strict   # also exit 1 if anything is flagged
+    python -m helpers.checks.currency --months 3 # flag what is older than 3 months
 
 The facts run to a horizon (``data.facts_run_to()``), the last dated row, but no single
 office or actor is known up to that day: each current office holder carries the date of
