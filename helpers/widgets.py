@@ -302,6 +302,7 @@ def page_payload(explorer: Explorer, view: PageView) -> dict[str, Any]:
         "kind": view.kind,
         "combine": view.combine,
         "size": len(index),
+        "items": [str(item) for item in view.items],
         "controls": controls,
         "filters": filters,
         "texts": texts,
