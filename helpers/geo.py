@@ -780,7 +780,8 @@ def distance_page(options: Sequence[str]) -> Any:
             "offsets": [[v * px for v in LABEL_OFFSETS.get(n, (6, 4))] for n in options],
             "names": list(options),
             "colour": plotting.OKABE_ITO["vermillion"],
-            "sizes": {"dot": round(math.sqrt(90) / 2 * px, 2), "label": round(12 * px, 2),
+            # a label a little larger than matplotlib's 12 points: a deck shows it >= 20 px
+            "sizes": {"dot": round(math.sqrt(90) / 2 * px, 2), "label": 24,
                       "line": round(2.5 * px, 2), "title": round(18 * px, 2)},
         },
     )

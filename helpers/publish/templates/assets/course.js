@@ -203,11 +203,12 @@
       title.className = "course-figure-title";
       title.textContent = state.templates.title;
       output.appendChild(title);
-      var lanes = state.texts.lanes, W = 1100, H = 110 + 46 * lanes.length;
-      var left = 170, right = 830, top = 20, bottom = H - 80;
+      // units of the drawing; text at 24 so that a deck at 1280x720 shows it at 20 px or more
+      var lanes = state.texts.lanes, W = 1300, F = 24, laneHeight = 36;
+      var left = 240, right = W - 310, top = 44, bottom = top + laneHeight * lanes.length;
+      var H = bottom + 84;
       var from = Number(years[span[0]]), to = Number(years[span[1]]) + 1;
       var x = function (t) { return left + (t - from) / (to - from) * (right - left); };
-      var laneHeight = (bottom - top) / lanes.length;
       var y = function (lane) {  // as matplotlib: the first lane at the bottom
         return top + laneHeight * (lanes.length - lanes.indexOf(lane) - 0.5);
       };
@@ -216,39 +217,43 @@
       svg(figure, "title", {}, state.texts.alt);
       lanes.forEach(function (lane) {
         svg(figure, "line", {x1: left, x2: right, y1: y(lane), y2: y(lane), stroke: "#dddddd"});
-        svg(figure, "text", {x: left - 8, y: y(lane) + 5, "text-anchor": "end", "font-size": 16}, lane);
+        svg(figure, "text", {x: left - 10, y: y(lane) + 8, "text-anchor": "end", "font-size": F}, lane);
       });
       svg(figure, "line", {x1: left, x2: right, y1: bottom, y2: bottom, stroke: "#000"});
-      svg(figure, "line", {x1: left, x2: left, y1: top, y2: bottom, stroke: "#000"});
+      svg(figure, "line", {x1: left, x2: left, y1: top - 10, y2: bottom, stroke: "#000"});
       var step = d.steps[span[1] - span[0]];
       for (var year = from; year <= to; year += 1) {
         if (year % step) continue;
         svg(figure, "line", {x1: x(year), x2: x(year), y1: bottom, y2: bottom + 6, stroke: "#000"});
-        svg(figure, "text", {x: x(year), y: bottom + 24, "text-anchor": "middle", "font-size": 16}, year);
+        svg(figure, "text", {x: x(year), y: bottom + 32, "text-anchor": "middle", "font-size": F}, year);
       }
-      svg(figure, "text", {x: (left + right) / 2, y: bottom + 50, "text-anchor": "middle", "font-size": 17}, d.xlabel);
-      svg(figure, "text", {x: 18, y: (top + bottom) / 2, "text-anchor": "middle", "font-size": 17,
-        transform: "rotate(-90 18 " + (top + bottom) / 2 + ")"}, d.ylabel);
+      svg(figure, "text", {x: (left + right) / 2, y: bottom + 70, "text-anchor": "middle",
+        "font-size": F}, d.xlabel);
+      svg(figure, "text", {x: 24, y: (top + bottom) / 2, "text-anchor": "middle", "font-size": F,
+        transform: "rotate(-90 24 " + (top + bottom) / 2 + ")"}, d.ylabel);
       if (d.mark[1] >= from && d.mark[1] < to) {
-        svg(figure, "line", {x1: x(d.mark[0]), x2: x(d.mark[0]), y1: top, y2: bottom,
+        svg(figure, "line", {x1: x(d.mark[0]), x2: x(d.mark[0]), y1: top - 10, y2: bottom,
           stroke: "#000", "stroke-width": 2, "stroke-dasharray": "6 4"});
-        svg(figure, "text", {x: x(d.mark[0]), y: top - 4, "text-anchor": "middle", "font-size": 16,
+        svg(figure, "text", {x: x(d.mark[0]), y: top - 16, "text-anchor": "middle", "font-size": F,
           "font-weight": "bold"}, d.mark_label);
       }
       state.items.forEach(function (i) {
         var e = d.events[i];
-        var dot = svg(figure, "circle", {cx: x(e[0]), cy: y(e[1]), r: 8, "data-item": i,
+        var dot = svg(figure, "circle", {cx: x(e[0]), cy: y(e[1]), r: 10, "data-item": i,
           fill: e[3] ? e[2] : "#ffffff", stroke: e[3] ? "#333333" : e[2], "stroke-width": e[3] ? 1 : 3});
         svg(dot, "title", {}, e[4]);
       });
       var entries = state.texts.legend.concat([[d.hollow, null]]);
       entries.forEach(function (entry, n) {
-        var ly = top + 10 + n * 26;
-        svg(figure, "circle", {cx: right + 30, cy: ly, r: 8, fill: entry[1] || "#ffffff",
+        var ly = top + 4 + n * 32;
+        svg(figure, "circle", {cx: right + 34, cy: ly, r: 10, fill: entry[1] || "#ffffff",
           stroke: entry[1] || "#444444", "stroke-width": entry[1] ? 1 : 3});
-        svg(figure, "text", {x: right + 46, y: ly + 5, "font-size": 16}, entry[0]);
+        svg(figure, "text", {x: right + 52, y: ly + 8, "font-size": F}, entry[0]);
       });
-      svg(figure, "text", {x: 8, y: H - 6, "font-size": 14, fill: "#444444"}, d.source);
+      var source = document.createElement("p");
+      source.className = "course-figure-source";
+      source.textContent = d.source;
+      output.appendChild(source);
     },
 
     /* Two places picked on a base map: the map Python chose for the pair, a dashed line
@@ -278,6 +283,7 @@
           stroke: "#ffffff", "data-item": i});
         var off = d.offsets[i];
         svg(figure, "text", {x: at[n][0] + off[0], y: at[n][1] - off[1], "font-size": sizes.label,
+          stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
           "font-weight": "bold", "text-anchor": off[0] >= 0 ? "start" : "end"}, d.names[i]);
       });
     }
