@@ -7,6 +7,16 @@ result for the default values first, so an exported page or slide carries a
 static view; tests call ``explorer.update(name=value)`` and check what the
 callback returned, with no browser involved.
 
+On a page or deck, with no kernel, an explorer answers each choice in one of
+two ways. A small one embeds every combination's result, rendered now
+(``static_html``). A larger one gives a :class:`PageView`: the items its
+result is made of (table rows, timeline events, places), which items each
+control value keeps, and the texts of each selection, all computed by the
+helpers when the notebook runs; the page's script (``course.js``) only
+selects and draws, with the renderer the view names (``table``, ``timeline``,
+``pair``). A new explorer reuses a renderer, or adds one to ``RENDERERS`` in
+course.js; ``tests/test_explorers.py`` compares a page's answers with Python's.
+
 >>> ex = Explorer({"n": [1, 2, 3]}, lambda n: n * 10)
 >>> ex.update(n=2)
 20

@@ -202,3 +202,24 @@ def test_no_page_or_deck_falls_back_to_a_default_view(built):
     for name, kind in EXPLORERS.items():
         for path in (built / f"html/{name}.html", built / f"slides/{name}.slides.html"):
             assert f'data-kind="{kind}"' in path.read_text(encoding="utf-8"), path.name
+
+
+LOAD_MS = """() => performance.getEntriesByType('navigation')[0].loadEventEnd"""
+
+
+def test_every_page_and_deck_is_light_and_opens_in_under_a_second(browser, built):  # noqa: F811
+    pages = sorted(built.glob("html/*.html")) + sorted(built.glob("slides/*.slides.html"))
+    heavy = {p.name: p.stat().st_size for p in pages if p.stat().st_size >= 5_000_000}
+    assert heavy == {}
+    slow = {}
+    for path in pages:
+        times = []
+        for _ in range(3):  # the quickest of three: the machine is shared
+            page = OfflinePage(browser)
+            try:
+                times.append(page.open(path).evaluate(LOAD_MS))
+            finally:
+                page.close()
+        if min(times) >= 1000:
+            slow[path.name] = min(times)
+    assert slow == {}
