@@ -325,30 +325,32 @@ def page_html(explorer: Explorer, view: PageView) -> str:
     """The explorer for a page: its controls (a range as two dropdowns, from and to), the
     base view and the payload course.js answers every choice from (``page_payload``)."""
     payload = page_payload(explorer, view)
+
+    def select(control: dict[str, Any], attributes: str, chosen: int) -> str:
+        choices = "".join(
+            f'<option value="{i}"{" selected" if i == chosen else ""}>{html.escape(text)}</option>'
+            for i, text in enumerate(control["options"])
+        )
+        return f"<select {attributes}>{choices}</select>"
+
     selects = []
     for position, control in enumerate(payload["controls"]):
         label = html.escape(control["label"])
         if control["range"]:
-            ends = []
-            for end, word in enumerate(("from", "to")):
-                choices = "".join(
-                    f'<option value="{i}"{" selected" if i == control["default"][end] else ""}>'
-                    f"{html.escape(text)}</option>"
-                    for i, text in enumerate(control["options"])
+            ends = "".join(
+                f"<label>{label} {word} "
+                + select(control, f'data-control="{position}" data-end="{end}"', chosen)
+                + "</label>"
+                for end, (word, chosen) in enumerate(
+                    zip(("from", "to"), control["default"], strict=True)
                 )
-                ends.append(
-                    f'<label>{label} {word} <select data-control="{position}" '
-                    f'data-end="{end}">{choices}</select></label>'
-                )
-            selects.append(f'<span role="group" aria-label="{label}">{"".join(ends)}</span>')
-        else:
-            choices = "".join(
-                f'<option value="{i}"{" selected" if i == control["default"] else ""}>'
-                f"{html.escape(text)}</option>"
-                for i, text in enumerate(control["options"])
             )
+            selects.append(f'<span role="group" aria-label="{label}">{ends}</span>')
+        else:
             selects.append(
-                f'<label>{label} <select data-control="{position}">{choices}</select></label>'
+                f"<label>{label} "
+                + select(control, f'data-control="{position}"', control["default"])
+                + "</label>"
             )
     title = (
         f'<p class="course-explorer-title"><b>{html.escape(explorer.description)}</b></p>'
