@@ -19,7 +19,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from helpers.data import DATA_DIR, load_places
@@ -658,6 +658,34 @@ def _inside(extent: str, lat: float, lon: float) -> bool:
     return x0 < lon < x1 and y0 < lat < y1
 
 
+def distance_extent(start: str, end: str, where: Callable[[str], Any] = coordinates) -> str:
+    """The map a distance is drawn on: ``"border"`` if both places are on it, else ``"region"``.
+
+    ``where`` gives a place's ``(lat, lon)`` (``coordinates``, or a dict's ``__getitem__``
+    when a page asks for every pair).
+    """
+    inside = all(_inside("border", *where(name)) for name in (start, end))
+    return "border" if inside else "region"
+
+
+def distance_texts(
+    start: str, end: str, where: Callable[[str], Any] = coordinates
+) -> dict[str, str]:
+    """The distance explorer's title and alt text for two places (both state the distance).
+
+    >>> distance_texts("Gwadar", "Chabahar")["title"]
+    'Gwadar to Chabahar: 170 km as the crow flies'
+    """
+    km = haversine_km(*where(start), *where(end))  # as distance_km
+    return {
+        "title": f"{start} to {end}: {km:,.0f} km as the crow flies",
+        "alt": (
+            f"Map of the Iran-Pakistan border region with {start} and {end} highlighted and "
+            f"joined by a dashed line: {km:.0f} km apart in a straight line."
+        ),
+    }
+
+
 def distance_view(start: str, end: str) -> tuple[bytes, str]:
     """Explorer callback: a map highlighting two places and the line between them.
 
@@ -665,15 +693,9 @@ def distance_view(start: str, end: str) -> tuple[bytes, str]:
     """
     from helpers import plotting
 
-    km = distance_km(start, end)
     (lat1, lon1), (lat2, lon2) = coordinates(start), coordinates(end)
-    extent = (
-        "border"
-        if all(_inside("border", lat, lon) for lat, lon in ((lat1, lon1), (lat2, lon2)))
-        else "region"
-    )
-    fig, ax = plotting.figure(figsize=(9, 7))
-    draw_base_map(ax, extent=extent, places=(), highlight=[start, end])
+    fig, ax = plotting.figure(figsize=DISTANCE_FIGSIZE)
+    draw_base_map(ax, extent=distance_extent(start, end), places=(), highlight=[start, end])
     ax.plot(
         [lon1, lon2],
         [lat1, lat2],
@@ -682,23 +704,92 @@ def distance_view(start: str, end: str) -> tuple[bytes, str]:
         linestyle="--",
         zorder=6,
     )
-    alt = (
-        f"Map of the Iran-Pakistan border region with {start} and {end} highlighted and "
-        f"joined by a dashed line: {km:.0f} km apart in a straight line."
-    )
+    texts = distance_texts(start, end)
     png = plotting.render(
         fig,
-        title=f"{start} to {end}: {km:,.0f} km as the crow flies",
+        title=texts["title"],
         xlabel="Longitude (°E)",
         ylabel="Latitude (°N)",
         source=MAP_SOURCE,
-        alt=alt,
+        alt=texts["alt"],
     )
-    return png, alt
+    return png, texts["alt"]
+
+
+DISTANCE_FIGSIZE = (9, 7)
+DISTANCE_PLACEHOLDER = "Pick two places: the distance between them as the crow flies"
+
+
+def distance_page(options: Sequence[str]) -> Any:
+    """How a page draws the distance explorer (``widgets.PageView``): the two base maps
+    as images, where each place sits on each (pixels), and each pair's title and alt text.
+
+    The page joins the two places chosen with a dashed line and writes the title over
+    the placeholder one; every number comes from ``distance_texts`` and matplotlib.
+    """
+    import base64
+
+    from helpers import plotting
+    from helpers.widgets import PageView
+
+    extents = ("border", "region")
+    images, points = [], {name: [] for name in options}
+    for extent in extents:
+        fig, ax = plotting.figure(figsize=DISTANCE_FIGSIZE)
+        draw_base_map(ax, extent=extent, places=(), highlight=())
+        png = plotting.render(
+            fig,
+            title=DISTANCE_PLACEHOLDER,
+            xlabel="Longitude (°E)",
+            ylabel="Latitude (°N)",
+            source=MAP_SOURCE,
+            alt=f"Map of the Iran-Pakistan border region ({extent}), before two places are picked.",
+        )
+        height = fig.bbox.height
+        title = fig._suptitle.get_window_extent()  # where render() wrote the title
+        for name in options:
+            lat, lon = coordinates(name)
+            x, y = ax.transData.transform((lon, lat))
+            points[name].append([round(float(x), 1), round(float(height - y), 1)])
+        images.append(
+            {
+                "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+                "width": round(fig.bbox.width),
+                "height": round(height),
+                "title": [round(title.x0, 1), round(height - title.y1, 1),
+                          round(fig.bbox.width - title.x0, 1), round(title.height + 4, 1)],
+            }
+        )
+    px = fig.dpi / 72  # matplotlib sizes are in points
+    where = {name: coordinates(name) for name in options}.__getitem__
+
+    def pair(chosen: list[str]) -> dict[str, Any]:
+        start, end = chosen
+        extent = distance_extent(start, end, where)
+        return {**distance_texts(start, end, where), "map": extents.index(extent)}
+
+    return PageView(
+        kind="pair",
+        items=list(options),
+        match={"start": lambda name: [name], "end": lambda name: [name]},
+        combine="any",
+        describe=pair,
+        data={
+            "maps": images,
+            "points": [points[name] for name in options],
+            "offsets": [[v * px for v in LABEL_OFFSETS.get(n, (6, 4))] for n in options],
+            "names": list(options),
+            "colour": plotting.OKABE_ITO["vermillion"],
+            # a label a little larger than matplotlib's 12 points: a deck shows it >= 20 px
+            "sizes": {"dot": round(math.sqrt(90) / 2 * px, 2), "label": 24,
+                      "line": round(2.5 * px, 2), "title": round(18 * px, 2)},
+        },
+    )
 
 
 def distance_explorer(start: str = "Gwadar", end: str = "Chabahar") -> Explorer:
-    """An Explorer: pick two places, see the straight-line distance on a map."""
+    """An Explorer: pick two places, see the straight-line distance on a map (and, on a
+    page without a kernel, the same from ``distance_page``)."""
     from helpers.widgets import Explorer
 
     options = [n for n in located_places() if _inside("region", *coordinates(n))]
@@ -707,4 +798,5 @@ def distance_explorer(start: str = "Gwadar", end: str = "Chabahar") -> Explorer:
         distance_view,
         description="Pick two places to measure the straight-line distance between them.",
         defaults={"start": start, "end": end},
+        page=distance_page(options),
     )

@@ -466,14 +466,55 @@ def draw_timeline(
     def key(colour: str, name: str) -> Line2D:
         return Line2D([], [], ls="", marker="o", ms=10, mfc=colour, mec=colour, label=name)
 
-    handles = [key(c, name) for name, c in sorted(colours.items()) if c != OTHER_COLOUR]
-    others = sorted(name for name, c in colours.items() if c == OTHER_COLOUR)
-    if others:
-        handles.append(key(OTHER_COLOUR, ", ".join(others) if len(others) <= 2 else "other"))
-    handles.append(key("white", "month or year only"))
+    handles = [key(c, name) for name, c in legend_entries(colours)]
+    handles.append(key("white", HOLLOW_LABEL))
     handles[-1].set_markeredgecolor("#444444")
     ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig, ax
+
+
+HOLLOW_LABEL = "month or year only"
+
+
+def legend_entries(colours: Mapping[str, str]) -> list[tuple[str, str]]:
+    """A timeline legend's ``(name, colour)`` entries for ``category_colours(...)``:
+    the main categories in their colours, then the grey ones together.
+
+    >>> legend_entries({"trade": "#999999", "visit": "#0072B2"})
+    [('visit', '#0072B2'), ('trade', '#999999')]
+    """
+    entries = [(name, c) for name, c in sorted(colours.items()) if c != OTHER_COLOUR]
+    others = sorted(name for name, c in colours.items() if c == OTHER_COLOUR)
+    if others:
+        entries.append((", ".join(others) if len(others) <= 2 else "other", OTHER_COLOUR))
+    return entries
+
+
+def tick_step(span: int) -> int:
+    """Years between ticks on an axis of ``span + 1`` whole years: at most 8 ticks.
+
+    >>> tick_step(0), tick_step(6), tick_step(13), tick_step(78)
+    (1, 1, 2, 10)
+    """
+    return next(step for step in (1, 2, 5, 10, 20, 25, 50, 100) if (span + 2) / step <= 8.5)
+
+
+def year_ticks(start: int, end: int) -> list[int]:
+    """The years an explorer's axis from 1 January ``start`` to 31 December ``end`` marks.
+
+    >>> year_ticks(2019, 2025)
+    [2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]
+    """
+    step = tick_step(end - start)
+    return [year for year in range(start, end + 2) if year % step == 0]
+
+
+def year_fraction(when: Any) -> float:
+    """A date as a fractional year (1 July 2023 is about 2023.5), for drawing on a year axis."""
+    import calendar
+
+    days = 366 if calendar.isleap(when.year) else 365
+    return round(when.year + (when.timetuple().tm_yday - 1) / days, 5)
 
 
 def _mark_date(ax: Axes, date: str) -> None:
@@ -538,7 +579,7 @@ def explore_militancy(
     )
     if rows.empty:
         start, end = check_years(years)
-        return f"No recorded events for {group} on {side}, {start}–{end}."
+        return NO_MILITANCY_EVENTS.format(group=group, side=side, years=f"{start}–{end}")
     return as_table(rows)
 
 
@@ -551,28 +592,129 @@ def timeline_controls() -> dict[str, Any]:
     }
 
 
+TIMELINE_TITLE = "The timeline, {years}: {category}"
+NO_TIMELINE_EVENTS = "No recorded events in {category}, {years}."
+NO_MILITANCY_EVENTS = "No recorded events for {group} on {side}, {years}."
+
+
 def explore_timeline(
     category: str = ALL_CATEGORIES, years: tuple[int, int] = (1947, 2025)
 ) -> tuple[bytes, str] | str:
     """Explorer callback: the timeline figure for one category (or all) and a year range.
 
     Returns ``(png bytes, alt text)``, which ``widgets.Explorer`` shows as an
-    image, or a sentence when no event matches.
+    image, or a sentence when no event matches. The axis runs from 1 January
+    of the first year to 31 December of the last (``year_ticks``).
     """
+    import pandas as pd
+
     from helpers import plotting
 
     rows = filter_events(category=None if category == ALL_CATEGORIES else category, years=years)
     start, end = check_years(years)
+    span = f"{start}–{end}"
     if rows.empty:
-        return f"No recorded events in {category}, {start}–{end}."
-    fig, _ = draw_timeline(rows, mark=ARTICLE_DATE if start <= 2023 <= end else None)
+        return NO_TIMELINE_EVENTS.format(category=category, years=span)
+    fig, ax = draw_timeline(rows, mark=ARTICLE_DATE if start <= 2023 <= end else None)
+    ticks = year_ticks(start, end)
+    ax.set_xlim(pd.Timestamp(f"{start}-01-01"), pd.Timestamp(f"{end + 1}-01-01"))
+    ax.set_xticks([pd.Timestamp(f"{y}-01-01") for y in ticks], [str(y) for y in ticks])
     alt = describe(rows)
     png = plotting.render(
         fig,
-        title=f"The timeline, {start}–{end}: {category}",
+        title=TIMELINE_TITLE.format(years=span, category=category),
         xlabel="Date",
         ylabel="Category",
         source="data/events.csv (each row cites its own source)",
         alt=alt,
     )
     return png, alt
+
+
+# --- the explorers on a page without a kernel ----------------------------------------------
+
+
+def militancy_page() -> Any:
+    """How a page filters the militancy explorer (``widgets.PageView``): every row of
+    the table, and for each group, side and year the rows it keeps, from ``filter_events``."""
+    from helpers.widgets import PageView, mark_rows, result_html
+
+    every = filter_events(category=MILITANCY_CATEGORIES)
+    ids = list(every["id"])
+
+    def kept(**filters: Any) -> list[str]:
+        return list(filter_events(category=MILITANCY_CATEGORIES, **filters)["id"])
+
+    def in_years(years: tuple[int, int]) -> list[str]:  # the column filter_events reads
+        return list(every.loc[every["year"].between(*years), "id"])
+
+    return PageView(
+        kind="table",
+        items=ids,
+        match={
+            "group": lambda group: ids if group == ANY_GROUP else kept(group=group),
+            "side": lambda side: ids if side == BOTH_SIDES else kept(side=side),
+            "years": in_years,
+        },
+        templates={"empty": NO_MILITANCY_EVENTS},
+        base=mark_rows(result_html(as_table(every)), ids),
+    )
+
+
+def timeline_page() -> Any:
+    """How a page draws the timeline explorer (``widgets.PageView``): each event's
+    fractional year, category and colour, and for each selection its lanes, legend and
+    alt text, all from the functions ``explore_timeline`` uses."""
+    from helpers.widgets import PageView
+
+    every = filter_events()
+    ids = list(every["id"])
+    colours = category_colours(every["category"])
+    slim = every[["category", "when"]]  # what describe() reads: quicker to take rows from
+    position = {event: i for i, event in enumerate(ids)}
+    low, high = int(every["year"].min()), int(every["year"].max())
+
+    def kept(**filters: Any) -> list[str]:
+        return list(filter_events(**filters)["id"])
+
+    def in_years(years: tuple[int, int]) -> list[str]:  # the column filter_events reads
+        return list(every.loc[every["year"].between(*years), "id"])
+
+    def selection(chosen: list[str]) -> dict[str, Any]:
+        rows = slim.take([position[event] for event in chosen])
+        return {
+            "alt": describe(rows),
+            "lanes": sorted(rows["category"].unique(), reverse=True),
+            "legend": legend_entries(category_colours(rows["category"])),
+        }
+
+    items = [
+        [
+            year_fraction(row.when),
+            row.category,
+            colours[row.category],
+            row.date_precision == "day",
+            f"{format_date(row.date)}: {attributed(row.event, row.claimed_by)}",
+        ]
+        for row in every.itertuples()
+    ]
+    return PageView(
+        kind="timeline",
+        items=ids,
+        match={
+            "category": lambda c: ids if c == ALL_CATEGORIES else kept(category=c),
+            "years": in_years,
+        },
+        describe=lambda chosen: selection(chosen) if chosen else {},
+        templates={"title": TIMELINE_TITLE, "empty": NO_TIMELINE_EVENTS},
+        data={
+            "events": items,
+            "steps": [tick_step(span) for span in range(high - low + 1)],
+            "mark": [year_fraction(parse_date(ARTICLE_DATE)[0]), 2023],
+            "mark_label": f"the article, {format_date(ARTICLE_DATE)}",
+            "hollow": HOLLOW_LABEL,
+            "xlabel": "Date",
+            "ylabel": "Category",
+            "source": "Source: data/events.csv (each row cites its own source)",
+        },
+    )

@@ -7,6 +7,16 @@ result for the default values first, so an exported page or slide carries a
 static view; tests call ``explorer.update(name=value)`` and check what the
 callback returned, with no browser involved.
 
+On a page or deck, with no kernel, an explorer answers each choice in one of
+two ways. A small one embeds every combination's result, rendered now
+(``static_html``). A larger one gives a :class:`PageView`: the items its
+result is made of (table rows, timeline events, places), which items each
+control value keeps, and the texts of each selection, all computed by the
+helpers when the notebook runs; the page's script (``course.js``) only
+selects and draws, with the renderer the view names (``table``, ``timeline``,
+``pair``). A new explorer reuses a renderer, or adds one to ``RENDERERS`` in
+course.js; ``tests/test_explorers.py`` compares a page's answers with Python's.
+
 >>> ex = Explorer({"n": [1, 2, 3]}, lambda n: n * 10)
 >>> ex.update(n=2)
 20
@@ -16,7 +26,9 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 # The most results a page embeds for one explorer: tables and text are small and quick
@@ -38,6 +50,7 @@ class Explorer:
         description: str = "",
         defaults: dict[str, Any] | None = None,
         known: dict[str, Sequence[str]] | None = None,
+        page: PageView | None = None,
     ):
         """``controls`` maps a callback argument to its choices.
 
@@ -45,11 +58,14 @@ class Explorer:
         range slider, and a string a text box with that default. ``known``
         lists, for a text box, the values a page without a kernel offers in
         its place (a dropdown), since a page cannot run the callback.
+        ``page`` says how a page answers every choice from embedded data
+        (:class:`PageView`) when there are too many to precompute one by one.
         """
         self.controls = controls
         self.callback = callback
         self.description = description
         self.known = known or {}
+        self.page = page
         self.values: dict[str, Any] = {name: _default(spec) for name, spec in controls.items()} | (
             defaults or {}
         )
@@ -123,6 +139,8 @@ class Explorer:
         MAX_STATIC_COMBINATIONS, or MAX_STATIC_FIGURES if the result is a figure;
         past it the page keeps the current result and says why). Identical results
         are stored once. The course's script (``course.js``) swaps them on a change."""
+        if self.page is not None:
+            return page_html(self, self.page)
         if cap is None:
             cap = MAX_STATIC_FIGURES if _is_figure(self.last) else MAX_STATIC_COMBINATIONS
         options = {
@@ -144,8 +162,8 @@ class Explorer:
         if count > cap:
             note = (
                 f'<p class="course-widget-note">This explorer has {count:,} combinations of '
-                f"choices, more than a page holds ({cap}), so the page shows its default view. "
-                "Open the notebook in JupyterLab to try them all.</p>"
+                f"choices, more than a page holds ({cap}) one by one, and no page view "
+                "(widgets.PageView). Open the notebook in JupyterLab to try them.</p>"
             )
             return f'<div class="course-explorer">{title}{note}{shown}</div>'
         outputs: list[str] = []
@@ -174,6 +192,189 @@ class Explorer:
             f'<div class="course-explorer-controls">{"".join(selects)}</div>{shown}'
             f'<script type="application/json" class="course-explorer-data">{data}</script></div>'
         )
+
+
+@dataclass(frozen=True)
+class PageView:
+    """How a page with no kernel answers every choice of an explorer from embedded data.
+
+    The explorer's result is a selection of ``items`` (ids, in the order the
+    result shows them: table rows, events on a timeline, places on a map).
+    ``match`` gives, for each control, the ids one of its values keeps (a
+    range control is asked one year at a time, ``(y, y)``, and keeps the
+    items of every year in the range). The page keeps the items every control
+    keeps (``combine="all"``: a filter) or each control's items in control
+    order (``combine="any"``: a pick, such as two places). ``describe(ids)``
+    gives the texts and drawing details that depend on a selection (alt text,
+    counts, a distance); it runs here, in Python, once per distinct selection.
+    ``templates`` are texts that depend only on the choice: ``{name}`` is the
+    label of control ``name``'s value (a range reads ``2019–2025``).
+    ``kind`` names the course.js renderer (``table``, ``timeline``, ``pair``),
+    ``base`` is the HTML it starts from and ``data`` what it draws with. The
+    page's script only selects and draws; every number comes from here.
+    """
+
+    kind: str
+    items: Sequence[str]
+    match: Mapping[str, Callable[[Any], Iterable[str]]]
+    combine: str = "all"
+    describe: Callable[[list[str]], Mapping[str, Any]] | None = None
+    templates: Mapping[str, str] = field(default_factory=dict)
+    base: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def page_options(explorer: Explorer) -> dict[str, list[Any]]:
+    """The values each control offers on a page: a dropdown's options, a range's years."""
+    options = {}
+    for name, spec in explorer.controls.items():
+        if _is_range(spec):
+            options[name] = list(range(spec[0], spec[1] + 1))
+        else:
+            options[name] = _static_options(spec, explorer.known.get(name), explorer.values[name])
+    return options
+
+
+def page_payload(explorer: Explorer, view: PageView) -> dict[str, Any]:
+    """Everything a page needs to answer every choice of ``explorer`` (see PageView).
+
+    Raises ValueError if ``match`` names an item that is not in ``items``, or a
+    range control keeps one item for two different years.
+    """
+    if view.combine not in ("all", "any"):
+        raise ValueError(f"combine must be 'all' or 'any', not {view.combine!r}")
+    index = {item: i for i, item in enumerate(view.items)}
+    everything = (1 << len(index)) - 1
+
+    def positions(ids: Iterable[str], name: str, value: Any) -> list[int]:
+        found = []
+        for item in ids:
+            if item not in index:
+                raise ValueError(f"{name}={value!r} keeps {item!r}, which is not among the items")
+            found.append(index[item])
+        return found if view.combine == "any" else sorted(found)
+
+    options = page_options(explorer)
+    controls, filters, masks = [], [], []
+    for name, values in options.items():
+        spec = explorer.controls[name]
+        labels = [_option_label(v) for v in values]
+        if _is_range(spec):
+            if view.combine == "any":
+                raise ValueError(f"a range ({name}) filters items; it cannot pick them")
+            keys = [-1] * len(index)
+            for k, year in enumerate(values):
+                for i in positions(view.match[name]((year, year)), name, (year, year)):
+                    if keys[i] not in (-1, k):
+                        raise ValueError(f"{view.items[i]!r} is kept by two years of {name}")
+                    keys[i] = k
+            low, high = explorer.values[name]
+            default: Any = [values.index(low), values.index(high)]
+            filters.append({"keys": keys})
+            by_year = [0] * len(values)
+            for i, k in enumerate(keys):
+                by_year[k] |= (1 << i) if k >= 0 else 0
+            spans = []
+            for a in range(len(values)):
+                mask = 0
+                for b in range(a, len(values)):
+                    mask |= by_year[b]
+                    spans.append(mask)
+            masks.append(sorted(set(spans)))
+        else:
+            kept = [positions(view.match[name](v), name, v) for v in values]
+            filters.append(
+                {"options": [None if sorted(k) == list(range(len(index))) else k for k in kept]}
+            )
+            masks.append(kept if view.combine == "any" else [sum(1 << i for i in k) for k in kept])
+            default = next(i for i, v in enumerate(values) if _same(v, explorer.values[name]))
+        label = name.replace("_", " ")
+        controls.append(
+            {"name": name, "label": label, "range": _is_range(spec), "options": labels,
+             "default": default}
+        )
+    texts: dict[str, Any] = {}
+    if view.describe is not None:
+        import itertools
+
+        if view.combine == "all":
+            selections = {everything}
+            for choice in masks:
+                selections = {s & m for s in selections for m in choice}
+            picked = [[i for i in range(len(index)) if s >> i & 1] for s in sorted(selections)]
+        else:
+            picked = [sum(combo, []) for combo in itertools.product(*masks)]
+        for selection in picked:
+            key = ",".join(map(str, selection))
+            if key not in texts:
+                texts[key] = dict(view.describe([view.items[i] for i in selection]))
+    return {
+        "kind": view.kind,
+        "combine": view.combine,
+        "size": len(index),
+        "items": [str(item) for item in view.items],
+        "controls": controls,
+        "filters": filters,
+        "texts": texts,
+        "templates": dict(view.templates),
+        "data": dict(view.data),
+    }
+
+
+def page_html(explorer: Explorer, view: PageView) -> str:
+    """The explorer for a page: its controls (a range as two dropdowns, from and to), the
+    base view and the payload course.js answers every choice from (``page_payload``)."""
+    payload = page_payload(explorer, view)
+
+    def select(control: dict[str, Any], attributes: str, chosen: int) -> str:
+        choices = "".join(
+            f'<option value="{i}"{" selected" if i == chosen else ""}>{html.escape(text)}</option>'
+            for i, text in enumerate(control["options"])
+        )
+        return f"<select {attributes}>{choices}</select>"
+
+    selects = []
+    for position, control in enumerate(payload["controls"]):
+        label = html.escape(control["label"])
+        if control["range"]:
+            ends = "".join(
+                f"<label>{label} {word} "
+                + select(control, f'data-control="{position}" data-end="{end}"', chosen)
+                + "</label>"
+                for end, (word, chosen) in enumerate(
+                    zip(("from", "to"), control["default"], strict=True)
+                )
+            )
+            selects.append(f'<span role="group" aria-label="{label}">{ends}</span>')
+        else:
+            selects.append(
+                f"<label>{label} "
+                + select(control, f'data-control="{position}"', control["default"])
+                + "</label>"
+            )
+    title = (
+        f'<p class="course-explorer-title"><b>{html.escape(explorer.description)}</b></p>'
+        if explorer.description
+        else ""
+    )
+    data = _script_safe(json.dumps(payload, separators=(",", ":"), sort_keys=True))
+    return (
+        f'<div class="course-explorer" data-course-explorer data-kind="{html.escape(view.kind)}">'
+        f'{title}<div class="course-explorer-controls">{"".join(selects)}</div>'
+        f'<div class="course-explorer-output" aria-live="polite" tabindex="0">{view.base}</div>'
+        f'<script type="application/json" class="course-explorer-page">{data}</script></div>'
+    )
+
+
+def mark_rows(table_html: str, ids: Sequence[str]) -> str:
+    """Number a table's body rows ``data-item="0"``, ``"1"``... for a page to show or hide;
+    ``ids`` are the rows' ids, one per body row (a mismatch is a ValueError)."""
+    head, found, body = table_html.partition("<tbody>")
+    count = iter(range(len(ids) + 1))
+    marked = re.sub(r"<tr(?=[\s>])", lambda m: f'<tr data-item="{next(count)}"', body)
+    if not found or next(count) != len(ids):
+        raise ValueError(f"the table has not one body row for each of the {len(ids)} items")
+    return head + found + marked
 
 
 def _is_figure(result: Any) -> bool:

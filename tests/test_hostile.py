@@ -101,6 +101,12 @@ HOSTILE_CODE = [
         "lambda id: facts.loc[[id], ['claim', 'note']]).show()",
     ),
     (
+        "The timeline explorer, whose page draws each event from embedded data:",
+        "from helpers import timeline\n"
+        "widgets.Explorer(timeline.timeline_controls(), timeline.explore_timeline,"
+        " page=timeline.timeline_page()).show()",
+    ),
+    (
         "A figure titled from data:",
         "fig, ax = plotting.figure()\nax.bar([facts['value'].iloc[1][:30]], [1])\n"
         "plotting.show(fig, title=facts['claim'].iloc[0][:80], alt=facts['claim'].iloc[1],"
@@ -191,6 +197,8 @@ def test_no_payload_runs_and_every_payload_shows_as_text(browser, export):  # no
     for payload in PAYLOADS[:5]:
         assert payload.split(" ![")[0] in text, f"not shown literally: {payload!r}"
     assert "a stray < and a stray & and $36m or $2bn" in text
+    # the timeline explorer's events, drawn by the page's script from embedded data
+    assert "recognize Pakistan " + PAYLOADS[0] in text
     assert "zero\u200bwidth" in text
     assert LONG_CLAIM.strip()[-200:] in text, "the long claim was cut"
     assert found["images"] and all(found["images"]), "a figure did not render"

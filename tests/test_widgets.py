@@ -72,6 +72,7 @@ def test_past_the_cap_a_page_keeps_the_default_and_says_why():
     explorer.last = 0
     static = explorer.static_html()
     assert "900 combinations" in static and "course-explorer-data" not in static
+    assert "default view" not in static and "PageView" in static
     assert "<select" not in static
 
 
@@ -99,3 +100,100 @@ def test_display_result_shows_a_table_with_its_text_in_full():
     display_result(pd.DataFrame({"Event": [long_text]}), lambda *a, **k: shown.append(a))
     (styler,) = shown[0]
     assert long_text in styler.to_html()
+
+
+# ---------------------------------------------------------------- page views
+
+ROWS = {"a": ("x", 2020), "b": ("y", 2021), "c": ("x", 2022), "d": ("y", 2022)}
+
+
+def _filter(kind="any", years=(2020, 2022)):
+    return [i for i, (k, y) in ROWS.items() if kind in ("any", k) and years[0] <= y <= years[1]]
+
+
+def _filter_explorer(**page):
+    from helpers.widgets import PageView
+
+    view = PageView(
+        kind="table",
+        items=list(ROWS),
+        match={"kind": lambda k: _filter(kind=k), "years": lambda y: _filter(years=y)},
+        describe=lambda ids: {"count": f"{len(ids)} rows"},
+        templates={"empty": "nothing of {kind} in {years}"},
+        **page,
+    )
+    return Explorer(
+        {"kind": ["any", "x", "y"], "years": (2020, 2022)},
+        _filter,
+        defaults={"kind": "x"},
+        page=view,
+    )
+
+
+def test_a_page_view_ships_each_choice_s_items_and_the_texts_of_each_selection():
+    from helpers.widgets import page_payload
+
+    explorer = _filter_explorer()
+    payload = page_payload(explorer, explorer.page)
+    kind, years = payload["controls"]
+    assert kind["options"] == ["any", "x", "y"] and kind["default"] == 1
+    assert years["range"] and years["options"] == ["2020", "2021", "2022"]
+    assert years["default"] == [0, 2]
+    # "any" keeps everything (null), "x" rows 0 and 2; each row's year as an option index
+    assert payload["filters"] == [{"options": [None, [0, 2], [1, 3]]}, {"keys": [0, 1, 2, 2]}]
+    # one text per distinct selection that some choice gives, keyed by the rows kept
+    assert payload["texts"]["0,2"] == {"count": "2 rows"}
+    assert payload["texts"][""] == {"count": "0 rows"}  # x in 2021
+    assert "1,2" not in payload["texts"]  # no choice keeps b and c alone
+    every_choice = {
+        ",".join(str(list(ROWS).index(i)) for i in _filter(k, (a, b)))
+        for k in ("any", "x", "y")
+        for a in range(2020, 2023)
+        for b in range(a, 2023)
+    }
+    assert set(payload["texts"]) == every_choice
+
+
+def test_a_page_view_is_labelled_and_its_data_cannot_close_its_script():
+    from helpers.widgets import PageView
+
+    explorer = Explorer(
+        {"who": ["</script><b>x</b>", "y"]},
+        lambda who: who,
+        page=PageView(kind="table", items=["</script>"], match={"who": lambda w: ["</script>"]}),
+    )
+    static = explorer.static_html()
+    data = re.search(r'class="course-explorer-page">(.*?)</script>', static, re.S).group(1)
+    assert "<" not in data and json.loads(data)["items"] == ["</script>"]
+    assert "<label>who <select" in static and "<b>x" not in static.replace(data, "")
+    ranged = _filter_explorer().static_html()
+    assert '<label>years from <select data-control="1" data-end="0">' in ranged
+    assert '<label>years to <select data-control="1" data-end="1">' in ranged
+
+
+def test_a_page_view_refuses_items_it_does_not_know_and_a_range_that_is_no_filter():
+    from helpers.widgets import PageView, page_payload
+
+    explorer = _filter_explorer()
+    bad = PageView(kind="table", items=["a"], match={"kind": lambda k: ["zz"], "years": _filter})
+    with pytest.raises(ValueError, match="kind='any' keeps 'zz', which is not among the items"):
+        page_payload(explorer, bad)
+    twice = PageView(
+        kind="table", items=list(ROWS), match={"kind": _filter, "years": lambda y: ["a"]}
+    )
+    with pytest.raises(ValueError, match="'a' is kept by two years of years"):
+        page_payload(explorer, twice)
+
+
+def test_mark_rows_numbers_each_body_row_once():
+    from helpers.widgets import mark_rows
+
+    table = (
+        "<table><thead><tr><th>h</th></tr></thead>"
+        "<tbody><tr><td>1</td></tr>\n<tr ><td>2</td></tr></tbody></table>"
+    )
+    marked = mark_rows(table, ["a", "b"])
+    assert marked.count("data-item") == 2 and '<tr data-item="1" >' in marked
+    assert "<thead><tr><th>" in marked
+    with pytest.raises(ValueError, match="one body row for each of the 3 items"):
+        mark_rows(table, ["a", "b", "c"])

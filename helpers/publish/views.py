@@ -97,8 +97,8 @@ def stable_reprs(nb: Any) -> Any:
 
 WIDGET_NOTE = (
     '<div class="course-widget-note">Interactive control: it needs a running Python kernel. '
-    "Open this notebook in JupyterLab to use it; the result shown next to it is its "
-    "default view.</div>"
+    "Open this notebook in JupyterLab to use it; the result shown next to it is the one "
+    "the notebook showed when the page was built.</div>"
 )
 
 
