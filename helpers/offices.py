@@ -212,8 +212,9 @@ def then_and_now(then: str = VISIT_DATE, now: str | None = None) -> pd.DataFrame
     """Each office's holder on ``then`` and on ``now`` (default: the date the facts run to).
 
     Columns: country, office, then, now, changes (how many new tenures began
-    after ``then``, up to ``now``), also_reported and last_confirmed (the date of the
-    latest page confirming the holder ``now``; :func:`holders` also gives its caveat).
+    after ``then``, up to ``now``), also_reported, last_confirmed (the date of the
+    latest page confirming the holder ``now``) and caveat (what the sources leave open
+    about that holder; show it in a table of its own, it is long).
     """
     import pandas as pd
 
@@ -235,6 +236,7 @@ def then_and_now(then: str = VISIT_DATE, now: str | None = None) -> pd.DataFrame
                 "changes": changes,
                 "also_reported": after.at[key, "also_reported"],
                 "last_confirmed": after.at[key, "last_confirmed"],
+                "caveat": after.at[key, "caveat"],
             }
         )
     return pd.DataFrame(out)
