@@ -16,6 +16,7 @@ runs a notebook through the server's REST and kernel (websocket) APIs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -50,9 +51,14 @@ def free_port() -> int:
 
 
 def git(*args: str, cwd: Path | None = None) -> str:
-    env = dict(os.environ, GIT_AUTHOR_NAME="Course test", GIT_AUTHOR_EMAIL="test@localhost",
-               GIT_COMMITTER_NAME="Course test", GIT_COMMITTER_EMAIL="test@localhost",
-               GIT_TERMINAL_PROMPT="0")
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="Course test",
+        GIT_AUTHOR_EMAIL="test@localhost",
+        GIT_COMMITTER_NAME="Course test",
+        GIT_COMMITTER_EMAIL="test@localhost",
+        GIT_TERMINAL_PROMPT="0",
+    )
     done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"git {' '.join(args)} failed:\n{done.stderr}")
@@ -61,7 +67,8 @@ def git(*args: str, cwd: Path | None = None) -> str:
 
 def serve_course(folder: Path) -> Path:
     """A bare clone of this repository's HEAD as branch ``main``: the link's ``repo``."""
-    remote = folder / f"{REPO_NAME}.git"
+    # no ".git" suffix: nbgitpuller names the student's folder after the URL's last part
+    remote = folder / "remote" / REPO_NAME
     git("init", "--quiet", "--bare", "--initial-branch", BRANCH, str(remote))
     git("push", "--quiet", str(remote), f"HEAD:refs/heads/{BRANCH}", cwd=data.REPO_DIR)
     return remote
@@ -78,8 +85,11 @@ def publish_update(remote: Path, work: Path, name: str, text: str) -> None:
 
 def documented_link() -> str:
     """The nbgitpuller link form docs/hub.md gives the teacher (its first ``git-pull`` link)."""
-    found = re.search(r"^(https://HUB/hub/user-redirect/git-pull\?\S+)$",
-                      HUB_DOC.read_text(encoding="utf-8"), re.M)
+    found = re.search(
+        r"^(https://HUB/hub/user-redirect/git-pull\?\S+)$",
+        HUB_DOC.read_text(encoding="utf-8"),
+        re.M,
+    )
     if not found:
         raise AssertionError(f"{HUB_DOC}: no line with the link https://HUB/hub/user-redirect/...")
     return found.group(1)
@@ -177,7 +187,11 @@ class Hub:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "jupyterhub", "-f", str(config)],
-                cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=root,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self._seen: set[int] = set()
 
@@ -189,8 +203,12 @@ class Hub:
         import requests
 
         response = requests.request(
-            method, f"{self.url}/hub/api/{path}", json=body, timeout=30,
-            headers={"Authorization": f"token {self.token}"}, proxies={"http": None},
+            method,
+            f"{self.url}/hub/api/{path}",
+            json=body,
+            timeout=30,
+            headers={"Authorization": f"token {self.token}"},
+            proxies={"http": None},
         )
         response.raise_for_status()
         return response.json() if response.content else None
@@ -199,15 +217,17 @@ class Hub:
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"jupyterhub exited with {self.process.returncode}:\n"
-                                     + self.log())
+                raise AssertionError(
+                    f"jupyterhub exited with {self.process.returncode}:\n" + self.log()
+                )
             try:
                 self.api("GET", "")
                 return
             except OSError:
                 time.sleep(POLL_SECONDS)
-        raise AssertionError(f"jupyterhub did not answer within {STARTUP_SECONDS} s:\n"
-                             + self.log())
+        raise AssertionError(
+            f"jupyterhub did not answer within {STARTUP_SECONDS} s:\n" + self.log()
+        )
 
     def home(self, user: str) -> Path:
         return self.root / "home" / user
@@ -247,10 +267,8 @@ class Hub:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         for pid in self.left_running():
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def _alive(pid: int) -> bool:
@@ -295,7 +313,7 @@ class MemorySampler(threading.Thread):
         home = f"HOME={self.hub.root / 'home'}/".encode()
         for item in environ:
             if item.startswith(home):
-                return item[len(home):].decode()
+                return item[len(home) :].decode()
         return None
 
     def sample(self) -> None:
@@ -370,16 +388,18 @@ class Student:
             if response.status_code == 200 and path == f"/user/{self.name}/git-pull":
                 return
             if time.monotonic() > deadline:
-                raise AssertionError(f"{self.name}: the link ends at {response.url} "
-                                     f"({response.status_code})")
+                raise AssertionError(
+                    f"{self.name}: the link ends at {response.url} ({response.status_code})"
+                )
             time.sleep(1)
 
     def pull(self, link: str) -> list[dict]:
         """What nbgitpuller's page does: its event stream pulls the course; the events."""
         query = urllib.parse.urlsplit(link).query
         events = []
-        with self.session.get(f"{self.base}/git-pull/api?{query}", stream=True,
-                              timeout=SPAWN_SECONDS) as response:
+        with self.session.get(
+            f"{self.base}/git-pull/api?{query}", stream=True, timeout=SPAWN_SECONDS
+        ) as response:
             response.raise_for_status()
             for line in response.iter_lines(decode_unicode=True):
                 if line and line.startswith("data:"):
@@ -413,7 +433,9 @@ class Student:
         cells = [c for c in nb.json()["content"]["cells"] if c["cell_type"] == "code"]
         headers = self._xsrf()
         started = self.session.post(
-            f"{self.base}/api/sessions", headers=headers, timeout=SPAWN_SECONDS,
+            f"{self.base}/api/sessions",
+            headers=headers,
+            timeout=SPAWN_SECONDS,
             json={"path": path, "type": "notebook", "name": "", "kernel": {"name": "python3"}},
         )
         started.raise_for_status()
@@ -421,35 +443,61 @@ class Student:
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
         ws = websocket.create_connection(
             f"ws://127.0.0.1:{self.hub.port}/user/{self.name}/api/kernels/{kernel_id}/channels",
-            cookie=cookies, timeout=120, origin=self.hub.url,
+            cookie=cookies,
+            timeout=120,
+            origin=self.hub.url,
         )
         errors: list[str] = []
         try:
             for cell in cells:
-                source = cell["source"] if isinstance(cell["source"], str) else "".join(
-                    cell["source"])
+                source = (
+                    cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+                )
                 msg_id = uuid.uuid4().hex
-                ws.send(json.dumps({
-                    "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "",
-                               "session": session_id, "version": "5.3"},
-                    "parent_header": {}, "metadata": {}, "channel": "shell",
-                    "content": {"code": source, "silent": False, "store_history": True,
-                                "user_expressions": {}, "allow_stdin": False,
-                                "stop_on_error": True},
-                }))
+                ws.send(
+                    json.dumps(
+                        {
+                            "header": {
+                                "msg_id": msg_id,
+                                "msg_type": "execute_request",
+                                "username": "",
+                                "session": session_id,
+                                "version": "5.3",
+                            },
+                            "parent_header": {},
+                            "metadata": {},
+                            "channel": "shell",
+                            "content": {
+                                "code": source,
+                                "silent": False,
+                                "store_history": True,
+                                "user_expressions": {},
+                                "allow_stdin": False,
+                                "stop_on_error": True,
+                            },
+                        }
+                    )
+                )
                 while True:
                     reply = json.loads(ws.recv())
                     if reply.get("parent_header", {}).get("msg_id") != msg_id:
                         continue
                     kind = reply["msg_type"]
-                    if kind in ("stream", "display_data", "execute_result", "error"):
-                        if on_first_output is not None:
-                            on_first_output()
-                            on_first_output = None
+                    if on_first_output is not None and kind in (
+                        "stream",
+                        "display_data",
+                        "execute_result",
+                        "error",
+                    ):
+                        on_first_output()
+                        on_first_output = None
                     if kind == "error":
                         errors.append(f"{reply['content']['ename']}: {reply['content']['evalue']}")
-                    elif kind == "stream" and reply["content"]["name"] == "stderr" and \
-                            "Traceback" in reply["content"]["text"]:
+                    elif (
+                        kind == "stream"
+                        and reply["content"]["name"] == "stderr"
+                        and "Traceback" in reply["content"]["text"]
+                    ):
                         errors.append(reply["content"]["text"][:500])
                     if kind == "execute_reply" and reply["channel"] == "shell":
                         if reply["content"]["status"] != "ok" and not errors:
@@ -459,8 +507,9 @@ class Student:
                     break
         finally:
             ws.close()
-            self.session.delete(f"{self.base}/api/sessions/{session_id}", headers=headers,
-                                timeout=60)
+            self.session.delete(
+                f"{self.base}/api/sessions/{session_id}", headers=headers, timeout=60
+            )
         return errors
 
 
@@ -474,12 +523,22 @@ def summary_figures(values: list[float]) -> tuple[float, float]:
 
 def machine() -> str:
     """The machine the figures were measured on, in a line."""
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               "unknown CPU")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
     load = os.getloadavg()[0]
-    total = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                 if line.startswith("MemTotal:"))
+    total = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
     return textwrap.shorten(
         f"{os.cpu_count()} cores ({cpu}), {total / 2**20:.0f} GiB, Python "
-        f"{sys.version.split()[0]}, load average {load:.1f} at the start", 200)
+        f"{sys.version.split()[0]}, load average {load:.1f} at the start",
+        200,
+    )
