@@ -303,7 +303,7 @@ class MemorySampler(threading.Thread):
         self.hub_peak = 0
         self.user_peak: dict[str, int] = {}
         self.available_low = self.available_start = available_memory()
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def _owner(self, pid: int) -> str | None:
         try:
@@ -331,11 +331,11 @@ class MemorySampler(threading.Thread):
         self.available_low = min(self.available_low, available_memory())
 
     def run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while not self._done.wait(self.interval):
             self.sample()
 
     def finish(self) -> None:
-        self._stop.set()
+        self._done.set()
         self.join()
 
 
@@ -444,7 +444,7 @@ class Student:
         ws = websocket.create_connection(
             f"ws://127.0.0.1:{self.hub.port}/user/{self.name}/api/kernels/{kernel_id}/channels",
             cookie=cookies,
-            timeout=120,
+            timeout=SPAWN_SECONDS,
             origin=self.hub.url,
         )
         errors: list[str] = []
