@@ -418,6 +418,53 @@ class Student:
             token = self.session.cookies.get("_xsrf", path=f"/user/{self.name}/")
         return {"X-XSRFToken": token} if token else {}
 
+    @staticmethod
+    def _message(msg_type: str, session_id: str, content: dict) -> tuple[str, str]:
+        msg_id = uuid.uuid4().hex
+        header = {
+            "msg_id": msg_id,
+            "msg_type": msg_type,
+            "username": "",
+            "session": session_id,
+            "version": "5.3",
+        }
+        return msg_id, json.dumps(
+            {
+                "header": header,
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "content": content,
+            }
+        )
+
+    def _wait_kernel_ready(self, ws, session_id: str) -> None:
+        """Ask for kernel_info until the kernel answers, as JupyterLab does.
+
+        Many kernels starting at once on one machine can lose the race for a TCP port;
+        the server then restarts the kernel on new ports, and a request sent meanwhile
+        is lost, so it is sent again.
+        """
+        import websocket
+
+        deadline = time.monotonic() + SPAWN_SECONDS
+        while time.monotonic() < deadline:
+            msg_id, message = self._message("kernel_info_request", session_id, {})
+            ws.send(message)
+            ws.settimeout(10)
+            try:
+                while True:
+                    reply = json.loads(ws.recv())
+                    if reply.get("parent_header", {}).get("msg_id") == msg_id and (
+                        reply["msg_type"] == "kernel_info_reply"
+                    ):
+                        return
+            except websocket.WebSocketTimeoutException:
+                continue
+            finally:
+                ws.settimeout(SPAWN_SECONDS)
+        raise AssertionError(f"{self.name}: the kernel never answered")
+
     def run_notebook(self, path: str, on_first_output=None) -> list[str]:
         """Run every code cell of ``path`` (in the home) in a new kernel of the user's server.
 
@@ -449,35 +496,24 @@ class Student:
         )
         errors: list[str] = []
         try:
+            self._wait_kernel_ready(ws, session_id)
             for cell in cells:
                 source = (
                     cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
                 )
-                msg_id = uuid.uuid4().hex
-                ws.send(
-                    json.dumps(
-                        {
-                            "header": {
-                                "msg_id": msg_id,
-                                "msg_type": "execute_request",
-                                "username": "",
-                                "session": session_id,
-                                "version": "5.3",
-                            },
-                            "parent_header": {},
-                            "metadata": {},
-                            "channel": "shell",
-                            "content": {
-                                "code": source,
-                                "silent": False,
-                                "store_history": True,
-                                "user_expressions": {},
-                                "allow_stdin": False,
-                                "stop_on_error": True,
-                            },
-                        }
-                    )
+                msg_id, message = self._message(
+                    "execute_request",
+                    session_id,
+                    {
+                        "code": source,
+                        "silent": False,
+                        "store_history": True,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
                 )
+                ws.send(message)
                 while True:
                     reply = json.loads(ws.recv())
                     if reply.get("parent_header", {}).get("msg_id") != msg_id:
