@@ -16,20 +16,22 @@ runs a notebook through the server's REST and kernel (websocket) APIs.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import secrets
-import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
 import urllib.parse
 import uuid
 from pathlib import Path
+
+from test_lab import LabServer, free_port
 
 from helpers import data
 from helpers.publish import execute
@@ -42,12 +44,6 @@ PROXY = data.REPO_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
 STARTUP_SECONDS = 60
 POLL_SECONDS = 0.2
 SPAWN_SECONDS = 300  # a class of 30 starting at once on 2 shared cores
-
-
-def free_port() -> int:
-    from test_lab import free_port as lab_free_port
-
-    return lab_free_port()
 
 
 def git(*args: str, cwd: Path | None = None) -> str:
@@ -142,20 +138,24 @@ c.Spawner.environment = {{
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     "JUPYTERHUB_SINGLEUSER_APP": "jupyter_server.serverapp.ServerApp",
     # JupyterLab's settings for the test (test_hub.prepare_home), inside the home
+    # a short folder: a kernel's socket path must fit in 107 bytes
+    "JUPYTER_RUNTIME_DIR": lambda spawner: {runtime!r} + "/" + spawner.user.name,
     "JUPYTER_CONFIG_DIR": lambda spawner: spawner.home_dir + "/.course-test/config",
     "JUPYTERLAB_SETTINGS_DIR": lambda spawner: spawner.home_dir + "/.course-test/settings",
 }}
-{root_user}
+# Kernels talk to their server over local sockets, not TCP: with many kernels starting at
+# once on one machine, a kernel can lose the race for its random TCP ports and die.
+c.Spawner.args = ["--KernelManager.transport=ipc"{root_user}]
 """
 
 # Run as root (a container, CI): the single-user servers refuse to start without this.
-ROOT_USER = 'c.Spawner.args = ["--allow-root"]'
+ROOT_USER = ', "--allow-root"'
 
 
-class Hub:
+class Hub(LabServer):
     """JupyterHub on 127.0.0.1, all its state (database, homes, logs) under ``root``."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path):  # not LabServer.__init__, which starts jupyter lab
         if not PROXY.exists():
             raise RuntimeError(f"no {PROXY}: `npm ci` installs configurable-http-proxy")
         self.root = root
@@ -164,6 +164,7 @@ class Hub:
         self.token = secrets.token_hex(24)
         self.log_path = root / "hub.log"
         (root / "home").mkdir(parents=True, exist_ok=True)
+        self.runtime = tempfile.mkdtemp(prefix="hub", dir="/tmp")  # removed by kill()
         config = root / "jupyterhub_config.py"
         config.write_text(
             CONFIG.format(
@@ -177,6 +178,7 @@ class Hub:
                 token=self.token,
                 offline=str(execute.OFFLINE_DIR),
                 repo=REPO_NAME,
+                runtime=self.runtime,
                 root_user=ROOT_USER if os.geteuid() == 0 else "",
             )
         )
@@ -193,7 +195,7 @@ class Hub:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self._seen: set[int] = set()
+        self._kernels: set[int] = set()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-6000:]
@@ -232,51 +234,12 @@ class Hub:
     def home(self, user: str) -> Path:
         return self.root / "home" / user
 
-    def processes(self) -> dict[int, int]:
-        """Every process under the hub (proxy, users' servers, kernels): pid -> parent pid."""
-        parents: dict[int, int] = {}
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(stat.parent.name)] = int(fields[1])
-        children: dict[int, list[int]] = {}
-        for pid, parent in parents.items():
-            children.setdefault(parent, []).append(pid)
-        found, todo = {}, [self.process.pid]
-        while todo:
-            pid = todo.pop()
-            found[pid] = parents.get(pid, 0)
-            todo += children.get(pid, [])
-        self._seen |= set(found)
-        return found
-
-    def stop(self, timeout: float = 60) -> int:
-        """SIGTERM, as Ctrl-C: the hub stops the users' servers and the proxy, then exits."""
-        self.processes()
-        self.process.terminate()
-        return self.process.wait(timeout)
-
-    def left_running(self) -> list[int]:
-        return [pid for pid in self._seen if _alive(pid)]
-
     def kill(self) -> None:
-        """Last resort: kill what this hub started that is still running."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        for pid in self.left_running():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        super().kill()
+        shutil.rmtree(self.runtime, ignore_errors=True)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
+    # processes(), stop(), left_running() and kill() are test_lab.LabServer's: the hub's
+    # process tree (proxy, users' servers, kernels), remembered, stopped, checked.
 
 
 def rss_bytes(pid: int) -> int:

@@ -69,7 +69,7 @@ def running_hub(tmp_path):
     try:
         hub.wait_ready()
         yield hub, remote, course_link(hub.url, remote)
-        assert hub.stop() == 0, f"jupyterhub did not stop cleanly:\n{hub.log()}"
+        assert hub.stop(timeout=60) == 0, f"jupyterhub did not stop cleanly:\n{hub.log()}"
         deadline = time.monotonic() + 30
         while hub.left_running() and time.monotonic() < deadline:
             time.sleep(0.2)  # the users' servers end after the hub has told them to
