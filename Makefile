@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS   ?=
 
-.PHONY: setup course handouts checks test lab lint lock bench clean help
+.PHONY: setup course handouts checks test lab lint lock bench clean help currency
 
 help:
 	@echo "make course   execute every notebook and export the course into build/"
@@ -16,6 +16,7 @@ help:
 	@echo "make test     lint, unit tests and every notebook executed headlessly"
 	@echo "make checks   the editorial checks alone, each problem with notebook, cell and fix"
 	@echo "make lab      open JupyterLab at notebooks/"
+	@echo "make currency every current office holder and actor's 'later' with its last-confirmed date"
 	@echo "make bench    time the build against plain nbconvert (figures for docs/performance.md)"
 	@echo "make lock     regenerate requirements.lock from pyproject.toml"
 	@echo "make clean    remove build/ and caches (keeps .venv)"
@@ -61,6 +62,10 @@ lint: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+# what a maintainer re-checks before moving the horizon (docs/updating.md)
+currency: $(STAMP)
+	$(BIN)/python -m helpers.checks.currency
 
 bench: setup
 	$(BIN)/python tools/bench.py

@@ -73,6 +73,24 @@ ACTOR_KINDS = (
 )
 
 
+# what kind of outlet a source is (outlets.csv, column kind); data/README.md explains each
+OUTLET_KINDS = (
+    "wire",
+    "semi-official agency",
+    "state media",
+    "national paper",
+    "regional paper",
+    "business paper",
+    "broadcaster",
+    "magazine",
+    "news website",
+    "aggregator",
+    "think tank",
+    "rights group",
+    "institution",
+)
+
+
 class DataError(ValueError):
     """A data file is missing, malformed, or has a bad row (the message says where)."""
 
@@ -173,12 +191,36 @@ def _low_not_above_high(row: dict[str, str]) -> str | None:
     return None
 
 
+def _later_dated(row: dict[str, str]) -> str | None:
+    """An actor's ``later`` says as of when: ``later_as_of``, the date of its latest item."""
+    if row["later"] and not row["later_as_of"]:
+        return (
+            "column 'later' is filled but 'later_as_of' is blank; give the date of the "
+            "latest source the text rests on"
+        )
+    return None
+
+
 def _tenure_in_order(row: dict[str, str]) -> str | None:
-    """A tenure may not end before it starts, and a row may not dispute itself."""
+    """A tenure may not end before it starts, and a row may not dispute itself.
+
+    An open tenure (blank ``end``) in the chain says when a source last confirmed the
+    holder: ``last_confirmed`` with ``confirmed_url`` and ``confirmed_outlet``, on or
+    after the start, so the course never claims more than its latest page shows.
+    """
     if row["end"] and parse_date(row["end"])[0] < parse_date(row["start"])[0]:
         return f"end {row['end']} is before start {row['start']}"
     if row["alternative_to"] == row["id"]:
         return f"alternative_to names the row itself ({row['id']})"
+    if not row["end"] and not row["alternative_to"]:
+        missing = [c for c in ("last_confirmed", "confirmed_url", "confirmed_outlet") if not row[c]]
+        if missing:
+            return (
+                f"{row['holder']} is in office (blank end) but {', '.join(missing)} "
+                "is blank; give the date and page of the latest source that confirms the holder"
+            )
+    if row["last_confirmed"] and parse_date(row["last_confirmed"])[0] < parse_date(row["start"])[0]:
+        return f"last_confirmed {row['last_confirmed']} is before start {row['start']}"
     return None
 
 
@@ -228,10 +270,12 @@ DATASETS: dict[str, Dataset] = {
             Column("country"),
             Column("role_july_2023"),
             Column("later", required=False),
+            Column("later_as_of", "date", required=False),
             Column("source_url", "url"),
             Column("banned_by", required=False),
         ),
         key="name",
+        row_check=_later_dated,
     ),
     "places": Dataset(
         "places.csv",
@@ -315,6 +359,7 @@ DATASETS: dict[str, Dataset] = {
                     "other",
                 ),
             ),
+            Column("kind", "choice", choices=OUTLET_KINDS),
             Column("note", required=False),
         ),
         key="match",
@@ -364,6 +409,28 @@ DATASETS: dict[str, Dataset] = {
         key="id",
         key_pattern=r"R\d{3}",
     ),
+    "unknowns": Dataset(
+        "unknowns.csv",
+        (
+            Column("id"),
+            Column("question"),
+            Column(
+                "status",
+                "choice",
+                choices=("no-report-found", "unresolved", "after-horizon"),
+            ),
+            Column("checked_to", "date"),
+            Column("fact_id", required=False),
+            Column("note", required=False),
+        ),
+        key="id",
+        key_pattern=r"U\d{3}",
+    ),
+    "not_sources": Dataset(
+        "not_sources.csv",
+        (Column("domain", "domain"), Column("reason")),
+        key="domain",
+    ),
     "glossary": Dataset(
         "glossary.csv",
         (
@@ -393,6 +460,10 @@ DATASETS: dict[str, Dataset] = {
             Column("fact_id", required=False),
             Column("alternative_to", required=False),
             Column("chain_note", required=False),
+            Column("last_confirmed", "date", required=False),
+            Column("confirmed_url", "url", required=False),
+            Column("confirmed_outlet", required=False),
+            Column("caveat", required=False),
         ),
         key="id",
         key_pattern=r"O\d{3}",
@@ -442,7 +513,10 @@ def url_problem(url: str) -> str | None:
             "of a stored copy; cite the article's own address"
         )
     return None
+
+
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DOMAIN = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -478,6 +552,8 @@ def _check_value(column: Column, value: str) -> str | None:
             return str(err)
     elif column.check == "url" and url_problem(value):
         return f"has {value!r}, which {url_problem(value)}"
+    elif column.check == "domain" and not _DOMAIN.fullmatch(value):
+        return f"has {value!r}; write a bare lowercase host name (news.example.com)"
     elif column.check == "slug" and not _SLUG.fullmatch(value):
         return f"has {value!r}; use lowercase words joined by hyphens"
     elif column.check == "choice" and value not in column.choices:
@@ -506,12 +582,57 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+NOT_SOURCES = "not_sources.csv"
+
+
+def host_of(url: str) -> str:
+    """The host of a web address, lowercased, without ``www.``: ``"dawn.com"``."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def not_sources(folder: Path | None = None) -> dict[str, str]:
+    """``{domain: reason}`` for the sites listed in ``not_sources.csv`` as not a source.
+
+    Read from ``folder`` (a dataset's own folder) if it holds the file, else from the
+    course's data folder, so a maintainer's draft copy is checked against the list too.
+    """
+    for where in (folder, DATA_DIR):
+        if where is not None and (where / NOT_SOURCES).is_file():
+            path = (where / NOT_SOURCES).resolve()
+            return _not_sources_cached(path, path.stat().st_mtime_ns)
+    return {}
+
+
+@functools.lru_cache(maxsize=8)
+def _not_sources_cached(path: Path, mtime_ns: int) -> dict[str, str]:
+    rows = read_rows(DATASETS["not_sources"], path)
+    return {row["domain"]: row["reason"] for row in rows}
+
+
+def listed_site(url: str, listed: dict[str, str]) -> str | None:
+    """The listed domain ``url`` belongs to (the domain or a subdomain of it), or None.
+
+    >>> listed_site("https://news.hanna-ai.com/en/x", {"hanna-ai.com": "digest"})
+    'hanna-ai.com'
+    """
+    host = host_of(url)
+    for domain in listed:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    return None
+
+
 def read_rows(dataset: Dataset, path: Path) -> list[dict[str, str]]:
     """Read and check every row of ``path`` against ``dataset``; return rows as dicts.
 
-    Raises DataError naming the file and line of the first problem found.
+    Raises DataError naming the file and line of the first problem found, including a
+    web address on a site that ``not_sources.csv`` lists as not a source.
     """
     where = display_path(path)
+    url_columns = [c.name for c in dataset.columns if c.check == "url"]
+    listed = not_sources(path.parent) if url_columns else {}
     if not path.is_file():
         raise DataError(f"{where}: file not found (expected the {dataset.filename} dataset)")
     with path.open(encoding="utf-8", newline="") as handle:
@@ -551,6 +672,14 @@ def read_rows(dataset: Dataset, path: Path) -> list[dict[str, str]]:
                 problem = _check_value(column, row[column.name])
                 if problem:
                     raise DataError(f"{where}, line {line}: column '{column.name}' {problem}")
+            for name in url_columns:
+                domain = listed_site(row[name], listed) if row[name] else None
+                if domain:
+                    raise DataError(
+                        f"{where}, line {line}: column '{name}' cites {domain}, which "
+                        f"{NOT_SOURCES} lists as not a source ({listed[domain]}); cite the "
+                        "original outlet's own page instead"
+                    )
             if dataset.key:
                 key = row[dataset.key]
                 if dataset.key_pattern and not re.fullmatch(dataset.key_pattern, key):
@@ -675,6 +804,16 @@ def load_estimates(path: str | Path | None = None) -> pd.DataFrame:
     ``low`` above its ``high``, raises DataError naming the file and line.
     """
     return load("estimates", path)
+
+
+def load_unknowns(path: str | Path | None = None) -> pd.DataFrame:
+    """Questions the sources leave open up to the horizon: no report found, unresolved, or after it.
+
+    ``status`` is ``no-report-found`` (absence in the sources, never "nothing happened"),
+    ``unresolved`` (sources disagree and none settles it) or ``after-horizon`` (what the
+    course cannot know because its facts stop).
+    """
+    return load("unknowns", path)
 
 
 def load_glossary(path: str | Path | None = None) -> pd.DataFrame:
@@ -836,6 +975,16 @@ def cite(fact_id: str) -> str:
         when += ", date inferred"
     link = markup.link(f"{row['source_outlet']}, {when}", row["source_url"])
     return f"claimed by {markup.text(row['claimed_by'])}, {link}" if row["claimed_by"] else link
+
+
+def after_horizon() -> list[str]:
+    """The questions the course cannot answer because its facts stop (``unknowns.csv``).
+
+    Pages print them beside the date the facts run to, so a reader meets the limit in
+    words: "whether the 60-day roadmap produced a final agreement" is not known to the course.
+    """
+    rows = load_unknowns()
+    return list(rows.loc[rows["status"] == "after-horizon", "question"])
 
 
 def row_ids(folder: Path | None = None) -> set[str]:

@@ -9,7 +9,10 @@ it stays in the data, with its confidence, but outside the chain.
 
 "Now" is never written by hand: :func:`holders` and :func:`now_sentence` read
 the holder on the date the facts run to (``data.facts_run_to()``), so a new
-row changes them.
+row changes them. Each current holder also carries the date of the latest page that
+confirms them (``last_confirmed``): the course says "last confirmed 20 Jun 2026", not
+that every office is known up to the horizon. A post whose holder the sources do not
+name after a death is a row of its own whose holder is :data:`NOT_NAMED`.
 
 >>> then = holders("2023-07-16").set_index(["country", "office"])
 >>> then.at[("Iran", "President"), "holder"]
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 VISIT_DATE = "2023-07-16"  # the day ISPR announced the pledge; "then" in this module
+# the ``holder`` of a row that records an office left without a named holder in the sources
+# (Mousavi killed, no successor found): an explicit state, not a silent blank
+NOT_NAMED = "not named in the sources"
 
 
 def _day(text: str) -> dt.date:
@@ -124,22 +130,46 @@ def chain_problems(rows: pd.DataFrame | None = None) -> list[str]:
         target = alt["alternative_to"]
         if target not in by_id.index:
             problems.append(f"{alt['id']}: alternative_to {target!r} is not a row")
-        elif (by_id.at[target, "office"], by_id.at[target, "start"]) != (
-            alt["office"],
-            alt["start"],
+        elif by_id.at[target, "office"] != alt["office"] or (
+            by_id.at[target, "start"] != alt["start"]
+            and by_id.at[target, "holder"] != alt["holder"]
         ):
-            problems.append(f"{alt['id']}: disputes {target}, a different office or start")
+            # a dispute is over who (same start) or over when (same holder), in one office
+            problems.append(
+                f"{alt['id']}: disputes {target}, a different office, or a different start "
+                "and a different holder"
+            )
     fact_ids = set(data.load_facts()["id"])
     for _, row in rows[(rows["fact_id"] != "") & ~rows["fact_id"].isin(fact_ids)].iterrows():
         problems.append(f"{row['id']}: fact_id {row['fact_id']} is not in data/facts.csv")
     return problems
 
 
+def _also(alt: pd.Series, row: pd.Series) -> str:
+    """How a disputed report reads beside the row it disputes: another holder, or another day."""
+    said = f"{alt['confidence']} confidence, {alt['id']}"
+    if alt["holder"] == row["holder"]:
+        return f"{alt['holder']} named on {data.format_date(alt['start'])} ({said})"
+    return f"{alt['holder']} ({said})"
+
+
+def _confirmed(row: pd.Series) -> tuple[str, str]:
+    """``(date, Markdown link)`` of the latest page confirming an open tenure ("" if closed)."""
+    if not row["last_confirmed"]:
+        return "", ""
+    return (
+        data.format_date(row["last_confirmed"]),
+        f"[{row['confirmed_outlet']}]({row['confirmed_url']})",
+    )
+
+
 def holders(on: str | None = None, rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who held each office on date ``on`` (ISO; default: the date the facts run to).
 
-    One row per office: country, office, holder, since, source, confidence, and
-    ``also_reported`` (a disputed alternative's holder and confidence, if any).
+    One row per office: country, office, holder, since, source, confidence,
+    ``also_reported`` (a disputed alternative's holder or day and confidence, if any),
+    ``last_confirmed`` and ``confirmed_by`` (the latest page confirming a holder still
+    in office; blank for a tenure that had ended by ``on``), and ``caveat``.
     A holder whose tenure ends on ``on`` has handed over that day.
     """
     import pandas as pd
@@ -157,10 +187,9 @@ def holders(on: str | None = None, rows: pd.DataFrame | None = None) -> pd.DataF
             continue
         row = current.iloc[-1]
         disputed = alts[(alts["alternative_to"] == row["id"]) & (alts["start_day"] <= day)]
-        also = "; ".join(
-            f"{a['holder']} ({a['confidence']} confidence, {a['id']})"
-            for _, a in disputed.iterrows()
-        )
+        also = "; ".join(_also(a, row) for _, a in disputed.iterrows())
+        still_open = row["end_day"] is None
+        confirmed, confirmed_by = _confirmed(row) if still_open else ("", "")
         found.append(
             {
                 "country": country,
@@ -170,6 +199,9 @@ def holders(on: str | None = None, rows: pd.DataFrame | None = None) -> pd.DataF
                 "source": f"[{row['source_outlet']}]({row['source_url']})",
                 "confidence": row["confidence"],
                 "also_reported": also,
+                "last_confirmed": confirmed,
+                "confirmed_by": confirmed_by,
+                "caveat": row["caveat"] if still_open else "",
                 "id": row["id"],
             }
         )
@@ -180,7 +212,8 @@ def then_and_now(then: str = VISIT_DATE, now: str | None = None) -> pd.DataFrame
     """Each office's holder on ``then`` and on ``now`` (default: the date the facts run to).
 
     Columns: country, office, then, now, changes (how many new tenures began
-    after ``then``, up to ``now``), also_reported.
+    after ``then``, up to ``now``), also_reported and last_confirmed (the date of the
+    latest page confirming the holder ``now``; :func:`holders` also gives its caveat).
     """
     import pandas as pd
 
@@ -201,6 +234,7 @@ def then_and_now(then: str = VISIT_DATE, now: str | None = None) -> pd.DataFrame
                 "now": after.at[key, "holder"],
                 "changes": changes,
                 "also_reported": after.at[key, "also_reported"],
+                "last_confirmed": after.at[key, "last_confirmed"],
             }
         )
     return pd.DataFrame(out)
@@ -238,9 +272,14 @@ def changes(after: str = VISIT_DATE, until: str | None = None) -> pd.DataFrame:
 
 
 def now_sentence(office: str, country: str | None = None, on: str | None = None) -> str:
-    """A sentence naming an office's holder "as of" a date (default: the date the facts run to).
+    """A sentence naming an office's holder, dated by its sources.
 
-    >>> now_sentence("Supreme Leader").startswith("As of ")
+    With ``on`` it says who held the post "as of" that date. Without it, it names the
+    current holder with the date of the latest page that confirms them ("last confirmed
+    20 Jun 2026"), not the date the facts run to, which no single office is known up to;
+    a post the sources leave without a named holder says so, with the last holder.
+
+    >>> now_sentence("Foreign Minister", country="Pakistan").startswith("Pakistan's Foreign ")
     True
     """
     rows = table()
@@ -253,9 +292,24 @@ def now_sentence(office: str, country: str | None = None, on: str | None = None)
         return f"As of {data.format_date(when)}, the data name no holder of {country}'s {office}."
     row = current.loc[key]
     also = f" (also reported: {row['also_reported']})" if row["also_reported"] else ""
+    caveat = f" Caveat: {row['caveat']}." if row["caveat"] else ""
+    if on is not None or not row["last_confirmed"]:
+        return (
+            f"As of {data.format_date(when)}, {country}'s {office} is {row['holder']}, "
+            f"in office since {row['since']}{also}; source: {row['source']}.{caveat}"
+        )
+    if row["holder"] == NOT_NAMED:
+        held = chain(office, country, rows)
+        before = held[held["id"] != row["id"]].iloc[-1]
+        return (
+            f"{country}'s {office}: no holder named in the sources up to "
+            f"{data.format_date(data.facts_run_to())} since {before['holder']} "
+            f"(to {data.format_date(before['end'])}): no report found "
+            f"({row['confirmed_by']}, {row['last_confirmed']})."
+        )
     return (
-        f"As of {data.format_date(when)}, {country}'s {office} is {row['holder']}, "
-        f"in office since {row['since']}{also}; source: {row['source']}."
+        f"{country}'s {office}: {row['holder']}, in office since {row['since']}{also}, "
+        f"last confirmed {row['last_confirmed']} ({row['confirmed_by']}).{caveat}"
     )
 
 
@@ -266,6 +320,12 @@ _SURNAMES = {"Ali Bagheri Kani": "Bagheri Kani"}
 def surname(name: str) -> str:
     """The name a chart label uses: the last word, or the two-word surname ("Bagheri Kani")."""
     return _SURNAMES.get(name, name.split()[-1])
+
+
+def _outlined(ax: Axes, at: float, span: tuple, height: float, **style: str) -> None:
+    """A white bar drawn by its edge: a disputed report, or a post left without a named holder."""
+    left, right = span
+    ax.barh(at, right - left, left=left, height=height, color="white", **style)
 
 
 def draw_chains(ax: Axes, start: str = VISIT_DATE, end: str | None = None) -> None:
@@ -292,18 +352,17 @@ def draw_chains(ax: Axes, start: str = VISIT_DATE, end: str | None = None) -> No
             right = min(pd.Timestamp(row["end_day"]) if row["end_day"] else finish, finish)
             if right < left:
                 continue
+
             if row["alternative_to"]:
-                ax.barh(
-                    y + 0.4,
-                    right - left,
-                    left=left,
-                    height=0.15,
-                    color="white",
-                    edgecolor=colour,
-                    hatch="//",
+                _outlined(ax, y + 0.4, (left, right), 0.15, edgecolor=colour, hatch="//")
+                main = rows.set_index("id").loc[row["alternative_to"]]
+                named = (
+                    f" named {data.format_date(row['start'])}"
+                    if main["holder"] == row["holder"]
+                    else ""
                 )
                 ax.annotate(
-                    f"{row['holder']} ({row['confidence']} confidence)",
+                    f"{row['holder']}{named} ({row['confidence']} confidence)",
                     (left, y + 0.4),
                     xytext=(-4, 0),
                     textcoords="offset points",
@@ -311,6 +370,12 @@ def draw_chains(ax: Axes, start: str = VISIT_DATE, end: str | None = None) -> No
                     va="center",
                     fontsize=9,
                 )
+                continue
+            if row["holder"] == NOT_NAMED:
+                # no holder named in the sources: an outlined gap, labelled, not a silent blank
+                _outlined(ax, y, (left, right), 0.6, edgecolor=colour, linestyle="--")
+                short.append((left, "no holder named"))
+                previous = row["holder"]
                 continue
             ax.barh(y, right - left, left=left, height=0.6, color=colour, edgecolor="white")
             if (right - left).days >= 240:

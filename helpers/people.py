@@ -43,6 +43,7 @@ FATES: tuple[tuple[str, str], ...] = (
     ("Mohammad Bagheri", "F044"),
     ("Hossein Salami", "F048"),
     ("Abdolrahim Mousavi", "F046"),
+    ("Abdolrahim Mousavi", "F610"),
 )
 
 _DIED = re.compile(r"\b(killed|died|dead)\b", re.I)
@@ -149,7 +150,8 @@ def actor_card(name: str) -> str:
     text = markup.text  # every value below comes from data: shown as text, never as markup
     spellings = [s for s in actors.aliases(canonical) if s != canonical]
     also = ", ".join(f"*{text(s)}*" for s in spellings) or "no other spelling recorded"
-    as_of = data.format_date(data.facts_run_to())
+    # as of the latest source the text rests on, not the horizon (data/actors.csv, later_as_of)
+    as_of = data.format_date(row["later_as_of"] or data.facts_run_to())
     later = text(row["later"]) or "nothing recorded in the course's data"
     lines = [
         f"### {text(canonical)}",

@@ -37,6 +37,7 @@ TOPICS = (
     "regional dynamics",
     "what happened next",
     "reading the news",
+    "the 2026 war and mediation",
 )
 _ID = re.compile(r"[FERX]\d{3}")
 
@@ -220,7 +221,7 @@ def course_questions(topic: str | None = None) -> list[Question]:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"no quiz topic {topic!r}{hint} (topics: {', '.join(TOPICS)})")
     questions = _visit() + _actors() + _border() + _militancy()
-    questions += _regional() + _next() + _news()
+    questions += _regional() + _next() + _news() + _war()
     return [q for q in questions if topic is None or q.topic == topic]
 
 
@@ -304,26 +305,33 @@ def _actors() -> list[Question]:
 
 
 def office_question(office: str, country: str, topic: str = "") -> Question:
-    """ "Who held this office as of the date the facts run to?", built from ``data/offices.csv``.
+    """ "Who held this office, as last confirmed?", built from ``data/offices.csv``.
 
     The choices are the office's holders since the visit; the answer is the
     holder on ``data.facts_run_to()``, and each choice's feedback says when
-    that person held the post, citing the fact behind the tenure.
+    that person held the post, citing the fact behind the tenure. The question is
+    dated by the latest page confirming the holder (``last_confirmed``), not by the
+    horizon, which no single office is known up to.
     """
     rows = offices.chain(office, country)
     held = rows[rows["end"].eq("") | (rows["end"] >= offices.VISIT_DATE)]
     now = offices.holders().set_index(["country", "office"]).loc[(country, office)]
     feedback: dict[str, str] = {}
-    as_of = data.format_date(data.facts_run_to())
+    as_of = now["last_confirmed"] or data.format_date(data.facts_run_to())
     for _, row in held.iterrows():
-        until = f"to {data.format_date(row['end'])}" if row["end"] else f"and held it as of {as_of}"
+        until = (
+            f"to {data.format_date(row['end'])}"
+            if row["end"]
+            else f"and held it as last confirmed on {as_of}"
+        )
         start = data.format_date(row["start"])
         text = f"{row['holder']} held it from {start} {until} ({row['fact_id']})."
         earlier = feedback.get(row["holder"])
         feedback[row["holder"]] = f"{earlier} {text}" if earlier else text
     answer_row = rows[rows["id"] == now["id"]].iloc[0]
     return _mixed(
-        f"As of {as_of}, the date the course's facts run to, who was {country}'s {office.lower()}?",
+        f"As last confirmed by the course's sources on {as_of}, who was {country}'s "
+        f"{office.lower()}?",
         tuple(feedback),
         now["holder"],
         feedback,
@@ -335,13 +343,23 @@ def office_question(office: str, country: str, topic: str = "") -> Question:
 def _disputed_successor(topic: str) -> Question:
     """Which two names did sources give for Bagheri's successor? Read from the disputed rows."""
     table = offices.table().set_index("id")
-    alt = offices.alternatives().iloc[0]
+    alts = offices.alternatives()
+    # a dispute over who (another holder on the same day), not over the day of one appointment
+    rival = [
+        table.at[a, "holder"] != h
+        for a, h in zip(alts["alternative_to"], alts["holder"], strict=True)
+    ]
+    alt = alts[rival].iloc[0]
     main = table.loc[alt["alternative_to"]]
     pair = f"{main['holder']} and {alt['holder']}"
-    army = offices.chain("Army commander", "Iran")
-    irgc = offices.chain("IRGC commander", "Iran")
-    wrong1 = f"{main['holder']} and {army.iloc[-1]['holder']}"
-    wrong2 = f"{irgc.iloc[-1]['holder']} and {army.iloc[-1]['holder']}"
+
+    def started_that_day(office: str) -> pd.Series:
+        held = offices.chain(office, "Iran")
+        return held[held["start"] == alt["start"]].iloc[-1]
+
+    army, irgc = started_that_day("Army commander"), started_that_day("IRGC commander")
+    wrong1 = f"{main['holder']} and {army['holder']}"
+    wrong2 = f"{irgc['holder']} and {army['holder']}"
     return _mixed(
         f"Sources disagree on who became Iran's {alt['office'].lower()} on "
         f"{data.format_date(alt['start'])}. Which two names do they give?",
@@ -351,12 +369,12 @@ def _disputed_successor(topic: str) -> Question:
             pair: f"Most reports name {main['holder']} ({main['fact_id']}, {main['confidence']} "
             f"confidence); one early report named {alt['holder']} ({alt['fact_id']}, "
             f"{alt['confidence']}). The course keeps both rows.",
-            wrong1: f"{army.iloc[-1]['holder']} took {main['holder']}'s old post, army commander "
-            f"({army.iloc[-1]['fact_id']}).",
+            wrong1: f"{army['holder']} took {main['holder']}'s old post, army commander "
+            f"({army['fact_id']}).",
             wrong2: "They took the other posts emptied that day: "
-            f"{irgc.iloc[-1]['holder']} the IRGC ({irgc.iloc[-1]['fact_id']}), "
-            f"{army.iloc[-1]['holder']} the army "
-            f"({army.iloc[-1]['fact_id']}).",
+            f"{irgc['holder']} the IRGC ({irgc['fact_id']}), "
+            f"{army['holder']} the army "
+            f"({army['fact_id']}).",
         },
         (main["fact_id"], alt["fact_id"]),
         topic,
@@ -685,6 +703,130 @@ def _news() -> list[Question]:
                 "is Raisi, in Iranian state-media copy (F145).",
             },
             ("F061", "R009", "F144"),
+            topic,
+        ),
+    ]
+
+
+def _war() -> list[Question]:
+    """The 2026 war, Pakistan's mediation and the hosts of 2023 (notebook 09), from rows."""
+    from helpers import visits, war
+
+    topic = "the 2026 war and mediation"
+    strikes, talks, mou = (war.WAR_EVENTS[i][0] for i in (0, 4, 7))
+    ceasefire = war.WAR_EVENTS[3][0]
+    credited = "Shehbaz Sharif and Asim Munir"
+    fates = visits.host_fates("Jul 2023")
+    dead = int((fates["status"] == "died").sum())
+    last = visits.deaths().set_index("person").loc[fates["person"]]["date"].max()
+    all_dead = f"{dead} of {len(fates)}, the last on {data.format_date(last)}"
+    iom = _first_number(_fact("F630", "value").replace(",", ""))
+    ambassador = _first_number(_fact("F628", "value").replace(",", ""))
+    june = _first_number(_fact("F128", "value").replace(",", ""))
+    iom_answer = f"About {iom:,}, most of them not Iranians"
+    mediators = "Qatar and Pakistan"
+    return [
+        date_question(
+            strikes,
+            "When did the United States and Israel begin their strikes on Iran?",
+            [ceasefire, talks, mou],
+            topic,
+        ),
+        _mixed(
+            "Whom did Trump credit, by name, for the two-week ceasefire of April 2026?",
+            (credited, "Qatar's emir", "Ishaq Dar and Marco Rubio"),
+            credited,
+            {
+                credited: "Trump said the ceasefire followed their appeals (F633).",
+                "Qatar's emir": "Qatar mediated later, with Pakistan, at Bürgenstock and Doha "
+                "(F645, F647); the data name no Qatari credit for April.",
+                "Ishaq Dar and Marco Rubio": "Pakistan's foreign minister met the US secretary "
+                "of state in Washington in May (F641), after the ceasefire.",
+            },
+            ("F633",),
+            topic,
+        ),
+        office_question("Supreme Leader", "Iran", topic),
+        _mixed(
+            "Of the five Iranian officials who met Munir in July 2023, how many had died by "
+            f"{data.format_date(data.facts_run_to())}?",
+            (all_dead, f"{dead - 1} of {len(fates)}: Mousavi was promoted", "2 of 5"),
+            all_dead,
+            {
+                all_dead: "Raisi and Amir-Abdollahian in May 2024 (F040), Bagheri and Salami "
+                "in June 2025 (F044, F048), Mousavi in the strikes of 28 Feb 2026 (F610).",
+                f"{dead - 1} of {len(fates)}: Mousavi was promoted": "That was true from June "
+                "2025 (F046) until he was killed in the 2026 strikes (F610).",
+                "2 of 5": "Two died in May 2024 (F040); three more were killed later "
+                "(F044, F048, F610).",
+            },
+            ("F040", "F044", "F048", "F610"),
+            topic,
+        ),
+        _mixed(
+            "How many people crossed from Iran into Pakistan on 1-8 March 2026, by the count "
+            "of the International Organization for Migration?",
+            (iom_answer, f"About {ambassador:,}, mostly students", f"About {june:,}"),
+            iom_answer,
+            {
+                iom_answer: "About 900 of them were Iranians; the agency saw no large-scale "
+                "outflow (F630).",
+                f"About {ambassador:,}, mostly students": "That is the Pakistani ambassador's "
+                "count of nationals evacuated in the first two days (F628).",
+                f"About {june:,}": "That is the number of Pakistanis evacuated during the "
+                "June 2025 war (F128).",
+            },
+            ("F630",),
+            topic,
+        ),
+        _mixed(
+            "Who issued the joint statement at Bürgenstock, as mediators, on the roadmap to a "
+            "final US-Iran agreement?",
+            (mediators, "Pakistan and Saudi Arabia", "Switzerland and Oman"),
+            mediators,
+            {
+                mediators: "The two mediators issued it (F645); they had mediated the "
+                "Islamabad memorandum too (F643).",
+                "Pakistan and Saudi Arabia": "Saudi Arabia is Pakistan's partner in a defence "
+                "pact (F132, F624), not a mediator in the data.",
+                "Switzerland and Oman": "Switzerland hosted the meeting at Bürgenstock (F645); "
+                "the data name no role for Oman.",
+            },
+            ("F645",),
+            topic,
+        ),
+        _mixed(
+            "In 2025 Iran offered to mediate between India and Pakistan. In 2026, who "
+            "mediated between the United States and Iran?",
+            ("Pakistan, with Qatar", "Iran's neighbour Afghanistan", "India"),
+            "Pakistan, with Qatar",
+            {
+                "Pakistan, with Qatar": "Pakistan hosted the Islamabad talks (F634) and, with "
+                "Qatar, mediated the memorandum (F643): the mediated of 2025 (F431) mediated.",
+                "Iran's neighbour Afghanistan": "Pakistan was at open war with Afghanistan's "
+                "government in February 2026 (F652).",
+                "India": "The data record no Indian role in the US-Iran talks.",
+            },
+            ("F431", "F634", "F643"),
+            topic,
+        ),
+        _mixed(
+            "What did Pakistan's foreign minister say he reminded Iran of, early in the war?",
+            (
+                "Pakistan's defence agreement with Saudi Arabia",
+                "The July 2023 intelligence-sharing pledge",
+                "The gas pipeline contract",
+            ),
+            "Pakistan's defence agreement with Saudi Arabia",
+            {
+                "Pakistan's defence agreement with Saudi Arabia": "Dar said so (F624); the "
+                "agreement was signed in September 2025 (F132).",
+                "The July 2023 intelligence-sharing pledge": "That was ISPR's statement of "
+                "16 July 2023 (F015); Dar's reminder was about Saudi Arabia (F624).",
+                "The gas pipeline contract": "The pipeline is notebook 05's story (F067); "
+                "Dar's reminder was about Saudi Arabia (F624).",
+            },
+            ("F624",),
             topic,
         ),
     ]

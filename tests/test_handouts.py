@@ -59,8 +59,14 @@ def built(browser):  # noqa: F811
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_DIR), os.environ.get("PYTHONPATH")])),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "helpers.publish.handouts", "--build", str(out),
-         "--no-contact-sheets"],
+        [
+            sys.executable,
+            "-m",
+            "helpers.publish.handouts",
+            "--build",
+            str(out),
+            "--no-contact-sheets",
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -178,8 +178,7 @@ def test_no_notebook_imports_the_pipeline():
 
 def test_no_notebook_side_module_imports_the_pipeline():
     offenders = {
-        module: sorted(filter(_is_pipeline, found))
-        for module, found in top_level_modules().items()
+        module: sorted(filter(_is_pipeline, found)) for module, found in top_level_modules().items()
     }
     assert not {module: found for module, found in offenders.items() if found}
 

@@ -8,14 +8,31 @@ from helpers import data, offices
 
 HEADER = (
     "id,country,office,holder,start,end,how_started,how_ended,confidence,source_url,"
-    "source_outlet,source_date,fact_id,alternative_to,chain_note\n"
+    "source_outlet,source_date,fact_id,alternative_to,chain_note,last_confirmed,confirmed_url,"
+    "confirmed_outlet,caveat\n"
 )
 
 
-def _row(row_id, holder, start, end="", alternative_to="", note="", confidence="high"):
+def _row(
+    row_id,
+    holder,
+    start,
+    end="",
+    alternative_to="",
+    note="",
+    confidence="high",
+    confirmed=None,
+    caveat="",
+):
+    # an open tenure in the chain says when a page last confirmed the holder (default: its start)
+    if confirmed is None:
+        confirmed = start if not end and not alternative_to else ""
+    page = f"https://example.org/c/{row_id}" if confirmed else ""
+    outlet = "Example" if confirmed else ""
     return (
         f"{row_id},Iran,Army commander,{holder},{start},{end},appointed,,{confidence},"
-        f"https://example.org/{row_id},Example,,,{alternative_to},{note}\n"
+        f"https://example.org/{row_id},Example,,,{alternative_to},{note},"
+        f"{confirmed},{page},{outlet},{caveat}\n"
     )
 
 
@@ -57,18 +74,103 @@ def test_every_office_has_a_holder_then_and_as_of_the_data():
 def test_the_disputed_successor_stays_with_its_confidence():
     rows = offices.table().set_index("id")
     alts = offices.alternatives()
-    assert not alts.empty
+    # both kinds of dispute are in the data: who succeeded (Sayyari or Mousavi) and when
+    # (Vahidi named within hours of Pakpour's death, or about five days later)
+    kinds = set()
     for alt_id, alt in alts.set_index("id").iterrows():
         main = rows.loc[alt["alternative_to"]]
-        assert (main["office"], main["start"]) == (alt["office"], alt["start"])
-        assert alt["holder"] != main["holder"]
-        # both holders are visible where a learner looks: the changes and the "now" table
+        assert main["office"] == alt["office"]
+        if main["start"] == alt["start"]:
+            assert alt["holder"] != main["holder"]
+            kinds.add("who")
+        else:
+            assert alt["holder"] == main["holder"]
+            kinds.add("when")
+        # both reports are visible where a learner looks: the changes, and the holders
+        # table on the day the disputed report dates the change
         shown = offices.changes()
-        assert {alt["holder"], main["holder"]} <= set(shown["holder"])
-        now = offices.then_and_now().set_index("office")
-        assert alt["holder"] in now.at[alt["office"], "also_reported"]
-        assert alt["confidence"] in now.at[alt["office"], "also_reported"]
-        assert alt_id in now.at[alt["office"], "also_reported"]
+        assert {alt_id, main.name} <= set(shown["id"])
+        on = offices.holders(alt["start"]).set_index("office")
+        assert alt["holder"] in on.at[alt["office"], "also_reported"]
+        assert alt["confidence"] in on.at[alt["office"], "also_reported"]
+        assert alt_id in on.at[alt["office"], "also_reported"]
+    assert kinds == {"who", "when"}
+
+
+def test_a_dispute_over_the_day_keeps_both_days_in_the_sentence():
+    sentence = offices.now_sentence("IRGC commander")
+    alt = offices.alternatives().set_index("id").loc["O029"]
+    assert f"named on {data.format_date(alt['start'])}" in sentence
+    assert "O029" in sentence and alt["confidence"] in sentence
+
+
+def test_an_alternative_must_dispute_the_holder_or_the_day_not_both(offices_csv):
+    same_holder = offices_csv(
+        _row("O001", "A", "2020-01-01"),
+        _row("O002", "A", "2020-01-06", alternative_to="O001", confidence="medium"),
+    )
+    assert offices.chain_problems(same_holder) == []
+    both = offices_csv(
+        _row("O001", "A", "2020-01-01"),
+        _row("O002", "B", "2020-01-06", alternative_to="O001", confidence="low"),
+    )
+    assert "a different start and a different holder" in offices.chain_problems(both)[0]
+
+
+def test_an_open_tenure_without_a_confirming_page_is_rejected_naming_the_line(tmp_csv):
+    path = tmp_csv("offices.csv", HEADER + _row("O001", "A", "2020-05-01", confirmed=""))
+    with pytest.raises(data.DataError, match=r"offices.csv, line 2: A is in office .*last_conf"):
+        data.load_offices(path)
+    early = tmp_csv("offices.csv", HEADER + _row("O001", "A", "2020-05-01", confirmed="2020-04-01"))
+    with pytest.raises(data.DataError, match="last_confirmed 2020-04-01 is before start"):
+        data.load_offices(early)
+
+
+def test_every_current_holder_carries_the_date_of_its_latest_page():
+    now = offices.holders()
+    horizon = data.parse_date(data.facts_run_to())[0]
+    assert (now["last_confirmed"] != "").all()
+    assert now["confirmed_by"].str.contains(r"\]\(https?://").all()
+    rows = offices.table().set_index("id")
+    for _, line in now.iterrows():
+        confirmed = data.parse_date(rows.at[line["id"], "last_confirmed"])[0]
+        assert confirmed <= horizon
+    # the sentence gives that date, not the date the facts run to, for a post confirmed earlier
+    row = now.set_index(["country", "office"]).loc[("Iran", "Foreign Minister")]
+    sentence = offices.now_sentence("Foreign Minister", country="Iran")
+    assert f"last confirmed {row['last_confirmed']}" in sentence
+    assert row["holder"] in sentence and row["confirmed_by"] in sentence
+
+
+def test_a_post_without_a_named_holder_says_no_report_found():
+    now = offices.holders().set_index("office")
+    vacant = now[now["holder"] == offices.NOT_NAMED]
+    assert {"Chief of General Staff", "SNSC secretary"} <= set(vacant.index)
+    for office in vacant.index:
+        sentence = offices.now_sentence(office)
+        held = offices.chain(office)
+        before = held[held["holder"] != offices.NOT_NAMED].iloc[-1]
+        assert "no report found" in sentence and before["holder"] in sentence
+        assert data.format_date(before["end"]) in sentence
+
+
+def test_the_2026_successions_follow_each_other():
+    leaders = offices.chain("Supreme Leader")
+    assert list(leaders["holder"][-3:]) == [
+        "Ali Khamenei",
+        "Interim Leadership Council",
+        "Mojtaba Khamenei",
+    ]
+    assert leaders.iloc[-3]["end"] == "2026-02-28"
+    assert leaders.iloc[-1]["start"] == "2026-03-09"
+    for post in ("Chief of General Staff", "IRGC commander"):
+        assert offices.chain(post).iloc[-2]["end"] == "2026-02-28"
+    snsc = offices.chain("SNSC secretary")
+    assert list(snsc["holder"][-2:]) == ["Ali Larijani", offices.NOT_NAMED]
+    assert snsc.iloc[-2]["end"] == "2026-03-17"
+    # the army commander is still listed, with the unresolved report of his death beside him
+    army = offices.holders().set_index("office").loc["Army commander"]
+    assert army["holder"] == "Amir Hatami" and "IRNA" in army["caveat"]
 
 
 def test_a_gap_without_a_note_is_reported_and_a_note_explains_it(offices_csv):
@@ -132,10 +234,10 @@ def test_then_and_now_counts_the_changes_from_the_data():
             assert line["then"] == line["now"]
 
 
-def test_now_sentence_carries_its_as_of_date_and_source():
+def test_now_sentence_carries_its_dates_and_sources():
     sentence = offices.now_sentence("IRGC commander")
-    assert sentence.startswith(f"As of {data.format_date(data.facts_run_to())}, ")
-    assert offices.holders().set_index("office").at["IRGC commander", "holder"] in sentence
+    now = offices.holders().set_index("office").loc["IRGC commander"]
+    assert now["holder"] in sentence and f"last confirmed {now['last_confirmed']}" in sentence
     assert "](http" in sentence
     then = offices.now_sentence("IRGC commander", on=offices.VISIT_DATE)
     assert (

@@ -43,4 +43,3 @@ def test_every_text_colour_of_the_course_css_meets_aa_on_its_background():
 def test_quiz_feedback_colours_meet_aa():
     for colour in ("#006B4F", "#A33B00"):  # right and wrong, in helpers/quiz.py and course.css
         assert colour in CSS and contrast(colour, PAGE) >= 4.5
-

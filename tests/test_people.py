@@ -81,7 +81,7 @@ def test_actor_card_shows_the_data_row_for_any_spelling():
     assert card.startswith("### Ebrahim Raisi")
     assert row["role_july_2023"] in card
     assert row["later"] in card
-    assert f"as of {data.format_date(data.facts_run_to())}" in card
+    assert f"as of {data.format_date(row['later_as_of'])}" in card
     assert "Sun 16 Jul 2023" in card  # the meeting, from fact F011
 
 
@@ -240,3 +240,12 @@ def test_the_figures_render(reports):
             fig, title="t", xlabel="x", ylabel="y", source="s", alt="a figure for the test suite"
         )
         assert png.startswith(b"\x89PNG")
+
+
+def test_by_the_horizon_every_july_2023_host_has_a_dated_death():
+    # Mousavi, promoted in June 2025, was killed on 28 Feb 2026 (F610): all five hosts are dead
+    table = people.fates()
+    died = table[table["outcome"] == "died"]
+    hosts = {actors.resolve(person) for person, _ in people.MEETINGS}
+    assert set(died["person"]) == hosts
+    assert died["date"].max() <= data.facts_run_to()

@@ -234,7 +234,8 @@ def test_office_question_answers_with_the_holder_as_of_the_data():
     question = quiz.office_question("Foreign Minister", "Iran", "the actors")
     now = offices.holders().set_index(["country", "office"]).loc[("Iran", "Foreign Minister")]
     assert question.answer == now["holder"]
-    assert data.format_date(data.facts_run_to()) in question.prompt
+    # dated by the latest page confirming the holder, not by the horizon
+    assert f"last confirmed by the course's sources on {now['last_confirmed']}" in question.prompt
     # every holder since the visit is a choice, and its feedback cites the tenure's fact
     chain = offices.chain("Foreign Minister", "Iran")
     since = chain[chain["end"].eq("") | (chain["end"] >= offices.VISIT_DATE)]
@@ -245,9 +246,14 @@ def test_office_question_answers_with_the_holder_as_of_the_data():
 
 def test_the_disputed_successor_question_names_both_reports():
     question = next(q for q in quiz.course_questions("the actors") if "disagree" in q.prompt)
-    alt = quiz.offices.alternatives().iloc[0]
+    alts = quiz.offices.alternatives()
+    alt = alts[alts["holder"] == "Habibollah Sayyari"].iloc[0]  # who, not when, is disputed
     assert alt["holder"] in question.answer
     assert alt["fact_id"] in question.sources
+    # the wrong choices name the posts filled on the disputed day, not their later holders
+    started = quiz.offices.changes(after="2025-06-12", until=alt["start"])
+    named = "|".join(question.choices)
+    assert set(started["holder"]) - {alt["holder"]} <= set(named.replace(" and ", "|").split("|"))
 
 
 def test_the_tolls_question_reads_both_sides_numbers():
@@ -258,6 +264,8 @@ def test_the_tolls_question_reads_both_sides_numbers():
     taliban = re.search(r"\d+", data.fact("F440")["value"]).group()
     assert question.answer.startswith(pakistan) and taliban in question.answer
     assert set(question.sources) == {"F439", "F440"}
+
+
 def test_feedback_names_the_claimant_of_a_cited_claim():
     # a question citing ISPR's claim (F114) says whose claim it is, fact or event
     question = next(q for q in quiz.course_questions() if "F114" in q.sources)

@@ -66,6 +66,8 @@ def test_the_readme_shows_the_table_the_script_computes():
 
 
 def test_a_bad_origin_is_an_error_naming_file_and_line(tmp_csv):
-    path = tmp_csv("outlets.csv", "match,match_by,origin,note\ndawn.com,site,pakistan,\n")
+    path = tmp_csv(
+        "outlets.csv", "match,match_by,origin,kind,note\ndawn.com,site,pakistan,national paper,\n"
+    )
     with pytest.raises(DataError, match=r"outlets.csv, line 2: column 'origin' has 'pakistan'"):
         data.load("outlets", path)

@@ -14,7 +14,9 @@ The rules live in three modules, the tests exercise each of them on bad examples
   weekdays beside dates (in notebooks and data rows), the notebook template;
 - :mod:`helpers.checks.horizon`: "now", "currently", "still", "today" need an "as of";
 - :mod:`helpers.checks.sources`: every party to a topic is heard through its own outlets,
-  and ``data/README.md`` shows the current source mix.
+  and ``data/README.md`` shows the current source mix;
+- :mod:`helpers.checks.currency`: a report, not a pass/fail rule: every current office
+  holder and actor's "later" with its last-confirmed date (``make currency``).
 
 The output checks read the executed notebooks the build wrote
 (``build/notebooks/instructor/``); ``make course`` makes them.

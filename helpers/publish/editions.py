@@ -128,6 +128,14 @@ def course_version(repo: Path = REPO_DIR) -> str:
     return found.group(1)
 
 
+def after_horizon() -> str:
+    """ " Not known to it: ..." for the README, from ``data/unknowns.csv`` ("" if none)."""
+    from helpers import data
+
+    questions = " ".join(data.after_horizon())
+    return f" Not known to it: {questions}" if questions else ""
+
+
 def facts_date() -> str:
     """The date the course's facts run to, as the course prints dates (``"3 Jun 2025"``)."""
     from helpers import data
@@ -139,7 +147,7 @@ README = """\
 # Pakistan, Iran and "intelligence sharing" (July 2023): {title}
 
 Course version **{version}**. The course's facts run to **{facts}**: anything later is not
-in it.
+in it.{unknown}
 
 {blurb} The notebooks, the small `helpers` package they import, the data
 they read (`data/`) and the article they study (`seeds/`) are all in this folder.
@@ -208,6 +216,7 @@ def readme(edition: str, first: str, requirements: list[str], repo: Path = REPO_
         blurb=BLURBS[edition],
         version=course_version(repo),
         facts=facts_date(),
+        unknown=after_horizon(),
         python=minimum_python(requirements),
         first=first,
     )

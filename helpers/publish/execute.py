@@ -223,4 +223,3 @@ def _kill_descendants() -> None:
         with contextlib.suppress(psutil.Error):
             child.kill()
     psutil.wait_procs(children, timeout=5)
-

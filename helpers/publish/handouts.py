@@ -183,8 +183,10 @@ def contact_sheet(title: str, shots: list[tuple[str, bytes]], out: Path) -> tupl
         x = GUTTER + (index % COLUMNS) * (THUMB_WIDTH + GUTTER)
         y = header + GUTTER + (index // COLUMNS) * (cell_h + GUTTER)
         sheet.paste(thumb, (x, y + LABEL_PX))
-        draw.rectangle((x - 1, y + LABEL_PX - 1, x + thumb.width, y + LABEL_PX + thumb.height),
-                       outline="#888888")
+        draw.rectangle(
+            (x - 1, y + LABEL_PX - 1, x + thumb.width, y + LABEL_PX + thumb.height),
+            outline="#888888",
+        )
         draw.text((x, y + 2), f"slide {label}", fill="black", font=font)
     out.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(out)
@@ -213,8 +215,9 @@ def _fact(facts: dict[str, str], label: str) -> str:
     return facts[label]
 
 
-def close_reading_html(paragraphs: list[str] | None = None, facts: dict[str, str] | None = None
-                       ) -> str:
+def close_reading_html(
+    paragraphs: list[str] | None = None, facts: dict[str, str] | None = None
+) -> str:
     """The printout as HTML: the article's paragraphs numbered, with an empty column to fill."""
     paragraphs = article.paragraphs() if paragraphs is None else paragraphs
     facts = seed_facts() if facts is None else facts
@@ -310,13 +313,18 @@ def make_handouts(build: Path, sheets: bool = True, log=print) -> dict[str, int]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--build", type=Path, default=REPO_DIR / "build",
-                        help="the built course (default: build/)")
+    parser.add_argument(
+        "--build", type=Path, default=REPO_DIR / "build", help="the built course (default: build/)"
+    )
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--contact-sheets", dest="sheets", action="store_true", default=True,
-                       help="also save contact sheets (the default)")
-    group.add_argument("--no-contact-sheets", dest="sheets", action="store_false",
-                       help="PDFs only")
+    group.add_argument(
+        "--contact-sheets",
+        dest="sheets",
+        action="store_true",
+        default=True,
+        help="also save contact sheets (the default)",
+    )
+    group.add_argument("--no-contact-sheets", dest="sheets", action="store_false", help="PDFs only")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
@@ -327,8 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"handouts: {error}", file=sys.stderr)
         return 1
-    print(f"handouts: {len(made)} PDFs in {args.build / 'handouts'} "
-          f"({time.perf_counter() - started:.1f} s)")
+    print(
+        f"handouts: {len(made)} PDFs in {args.build / 'handouts'} "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
     return 0
 
 

@@ -138,6 +138,7 @@ def index_page(
     ``version`` which release of the course this is; without ``slides`` (a build with
     no reveal.js) the page links no decks.
     """
+
     def deck_link(name: str) -> str:
         return f'<a href="slides/{name}.slides.html">Slides</a> ·' if slides else ""
 
@@ -173,17 +174,19 @@ def index_page(
 </section>"""
         )
     total = sum(r.minutes or 0 for r in results)
+    open_after = " ".join(html.escape(q) for q in after_horizon())
     as_of = (
         f'<p class="as-of">The course\'s facts run to <strong>{html.escape(facts_as_of)}</strong>: '
-        "anything later is not in it.</p>"
+        "anything later is not in it."
+        + (f" Not known to it: {open_after}" if open_after else "")
+        + "</p>"
         if facts_as_of
         else ""
     )
     if version:
         as_of += f'<p class="version">Course version {html.escape(version)}.</p>'
     data_links = " · ".join(
-        f'<a href="data/{name}.html">{name.replace("_", " ")}</a>'
-        for name in datapages.PAGES
+        f'<a href="data/{name}.html">{name.replace("_", " ")}</a>' for name in datapages.PAGES
     )
     downloads = (
         f'<p class="data">The data behind every page, row by row: {data_links}.</p>'
@@ -243,6 +246,16 @@ def course_version(repo: Path) -> str:
         return editions.course_version(repo)
     except (OSError, ValueError):
         return ""
+
+
+def after_horizon() -> list[str]:
+    """The questions the facts stop short of (``data.after_horizon()``), or [] if unreadable."""
+    from helpers import data
+
+    try:
+        return data.after_horizon()
+    except data.DataError:
+        return []
 
 
 def facts_as_of() -> str:
