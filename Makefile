@@ -69,6 +69,9 @@ currency: $(STAMP)
 
 bench: setup
 	$(BIN)/python tools/bench.py
+	# a class of HUB_CLASS_SIZE (30) on a local JupyterHub: figures in build/hub-class.json
+	HUB_CLASS_SIZE=$${HUB_CLASS_SIZE:-30} $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/test_hub.py -k class
 
 # Resolve the newest versions that satisfy pyproject.toml in a throwaway venv
 # and pin them all, so every machine installs the same set.
