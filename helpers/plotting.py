@@ -165,6 +165,12 @@ def _slide_style(fig: Figure) -> None:
         fig.tight_layout(rect=(0, 0.07, 1, 1))
 
 
+# text kept as text; one font name per letter, not matplotlib's list of ten fallbacks
+_SVG_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": STYLE["svg.hashsalt"],
+    "font.sans-serif": ["DejaVu Sans"],
+}
 _SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
 
 
@@ -176,6 +182,7 @@ def slide_svg(svg: str) -> str:
 
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r'<g id="[^"]*">', "<g>", svg)  # matplotlib's names for its groups
     svg = re.sub(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", "", svg, flags=re.S)
     svg = svg.replace("<svg ", '<svg style="stroke-linejoin: round; stroke-linecap: butt" ', 1)
     prefix = "f" + hashlib.sha1(svg.encode("utf-8")).hexdigest()[:8] + "-"
@@ -231,7 +238,7 @@ def _render(
 
             _slide_style(fig)
             vector = io.StringIO()
-            with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": STYLE["svg.hashsalt"]}):
+            with mpl.rc_context(_SVG_RC):
                 fig.savefig(vector, format="svg", metadata={"Date": None})
             svg = slide_svg(vector.getvalue())
     finally:

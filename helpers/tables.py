@@ -126,9 +126,7 @@ def human_headers(markup: str) -> str:
                 corner = f"{first.group(1)}{html.escape(name)}{first.group(3)}"
                 rows = [rows[0][: first.start()] + corner + rows[0][first.end() :]]
         body = "".join(rows) if rows else match.group(2)
-        body = _HEAD_CELL.sub(
-            lambda c: c.group(1) + _relabel(c.group(2)) + c.group(3), body
-        )
+        body = _HEAD_CELL.sub(lambda c: c.group(1) + _relabel(c.group(2)) + c.group(3), body)
         return match.group(1) + body + match.group(3)
 
     return _THEAD.sub(head, markup)

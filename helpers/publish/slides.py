@@ -14,8 +14,8 @@ import html
 import re
 from typing import Any
 
-from helpers.publish.views import slide_type as _slide_type
 from helpers.publish.views import human_headers, static_widgets
+from helpers.publish.views import slide_type as _slide_type
 from helpers.publish.views import tags as _tags
 
 # A deck is SLIDE_WIDTH_PX x SLIDE_HEIGHT_PX; reveal.js scales it to the screen, so
@@ -119,7 +119,7 @@ def _said(cell: Any) -> list[Any]:
     if HEADING_TAG in _tags(cell) and not text.startswith("#"):
         match = _SENTENCE.match(text)
         first = (match.group(1) if match else text).rstrip(":").replace("\n", " ")
-        text = f"### {first}\n\n{text[len(match.group(1)) if match else len(text):].strip()}"
+        text = f"### {first}\n\n{text[len(match.group(1)) if match else len(text) :].strip()}"
     parts: list[Any] = []
     prose: list[str] = []
 
@@ -258,9 +258,7 @@ def _slide_outputs(cells: list[Any], budget: int, page: str) -> list[Any]:
             if SLIDE_FIGURE in data:
                 alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
                 svg = "".join(data[SLIDE_FIGURE])
-                svg = svg.replace(
-                    "<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1
-                )
+                svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1)
                 output["data"] = {"text/html": f'<div class="course-slide-figure">{svg}</div>'}
                 output["metadata"] = {}
             elif "text/html" in data:
