@@ -115,15 +115,19 @@ def human_headers(markup: str) -> str:
     """The tables in an HTML output with headings for people (see :func:`label`).
 
     pandas' extra header row that names only the index (a bare ``id`` under the
-    column headings) is folded into the empty corner cell above it.
+    column headings) is folded into the corner cell above it ("Side / When" when the
+    corner names the columns).
     """
 
     def head(match: re.Match[str]) -> str:
         rows = _HEAD_ROW.findall(match.group(2))
         if len(rows) == 2 and (name := _index_name_row(rows[1])) is not None:
             first = _HEAD_CELL.search(rows[0])
-            if first and _cell_text(first.group(2)) == "":
-                corner = f"{first.group(1)}{html.escape(name)}{first.group(3)}"
+            if first:
+                # a cross-table names its columns in the corner: "Side / When"
+                columns = _cell_text(first.group(2))
+                words = f"{label(name)} / {label(columns)}" if columns else name
+                corner = f"{first.group(1)}{html.escape(words)}{first.group(3)}"
                 rows = [rows[0][: first.start()] + corner + rows[0][first.end() :]]
         body = "".join(rows) if rows else match.group(2)
         body = _HEAD_CELL.sub(lambda c: c.group(1) + _relabel(c.group(2)) + c.group(3), body)
