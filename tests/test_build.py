@@ -404,7 +404,7 @@ def test_a_no_change_rebuild_skips_nbconvert_and_kernels(tmp_path):
     )
     script = (
         "import sys; from pathlib import Path; "
-        f"from helpers import build; results = publish.build({call}); "
+        f"from helpers import publish; results = publish.build({call}); "
         "print(publish.summary(results)); "
         "print([r.status for r in results] == ['cached', 'cached'], "
         "'nbconvert' in sys.modules, 'nbclient' in sys.modules)"
