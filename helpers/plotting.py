@@ -16,6 +16,7 @@ Typical use in a notebook::
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,20 @@ STYLE: dict[str, Any] = {
 }
 
 MIN_ALT_LENGTH = 20
+
+# The deck's copy of a figure: SVG with its text kept as text, so it stays sharp on any
+# projector and the browser tests measure its letters like any other text. It travels in
+# the notebook beside the page's PNG under a type of its own, which JupyterLab and the
+# pages ignore; the slides stage puts it on the slide (helpers.publish.slides).
+SLIDE_FIGURE = "image/vnd.course.slide+svg"
+# The slide style: the figure fills the box a slide gives it under its heading
+# (SLIDE_FIGURE_BOX_PX, in slide pixels of a 1280x800 deck, which a 1280x720 projector
+# shows at 0.86), and no letter is under SLIDE_MIN_PT points; a point is drawn at
+# SLIDE_FIGURE_BOX_PX[1] / (72 * SLIDE_FIGSIZE[1]) slide pixels, so 15 pt shows at
+# about 18 px on the projector.
+SLIDE_FIGURE_BOX_PX = (1240, 540)
+SLIDE_FIGSIZE = (12.4, 5.4)
+SLIDE_MIN_PT = 16.0
 
 
 def use_style() -> None:
@@ -136,6 +151,44 @@ def _check(fig: Figure, title: str, alt: str, source: str, labelled: bool) -> No
         raise ValueError("this figure needs " + "; ".join(problems))
 
 
+def _slide_style(fig: Figure) -> None:
+    """Redraw ``fig`` for a slide: the slide's figure box, and every letter at least
+    SLIDE_MIN_PT (text grows by a fifth, the smallest more)."""
+    import warnings
+
+    fig.set_size_inches(*SLIDE_FIGSIZE)
+    for text in fig.findobj(lambda artist: hasattr(artist, "set_fontsize")):
+        if hasattr(text, "get_fontsize") and text.get_text():
+            text.set_fontsize(max(SLIDE_MIN_PT, 1.2 * float(text.get_fontsize())))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "tight_layout not applied" leaves the figure as is
+        fig.tight_layout(rect=(0, 0.07, 1, 1))
+
+
+# text kept as text; one font name per letter, not matplotlib's list of ten fallbacks
+_SVG_RC = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": STYLE["svg.hashsalt"],
+    "font.sans-serif": ["DejaVu Sans"],
+}
+_SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+
+
+def slide_svg(svg: str) -> str:
+    """Matplotlib's SVG made fit to sit inside a page: no XML prologue or metadata, no
+    style sheet (its ``*`` rule would reach the whole deck), and ids made unique to
+    the figure, so two figures on one deck cannot share a clip path."""
+    import hashlib
+
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = re.sub(r'<g id="[^"]*">', "<g>", svg)  # matplotlib's names for its groups
+    svg = re.sub(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", "", svg, flags=re.S)
+    svg = svg.replace("<svg ", '<svg style="stroke-linejoin: round; stroke-linecap: butt" ', 1)
+    prefix = "f" + hashlib.sha1(svg.encode("utf-8")).hexdigest()[:8] + "-"
+    return _SVG_ID.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg).strip() + "\n"
+
+
 def render(
     fig: Figure,
     *,
@@ -151,6 +204,20 @@ def render(
     The PNG carries no timestamp or software version, so the same figure
     gives the same bytes on every run. The figure is closed afterwards.
     """
+    return _render(fig, title, alt, source, xlabel, ylabel, labelled, slide=False)[0]
+
+
+def _render(
+    fig: Figure,
+    title: str,
+    alt: str,
+    source: str,
+    xlabel: str | None,
+    ylabel: str | None,
+    labelled: bool,
+    slide: bool,
+) -> tuple[bytes, str]:
+    """The PNG of ``fig`` and, if ``slide``, its SVG for a deck in the slide style."""
     import matplotlib.pyplot as plt
 
     axes = fig.get_axes()
@@ -165,9 +232,18 @@ def render(
         fig.tight_layout(rect=(0, 0.05, 1, 1))
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
+        svg = ""
+        if slide:
+            import matplotlib as mpl
+
+            _slide_style(fig)
+            vector = io.StringIO()
+            with mpl.rc_context(_SVG_RC):
+                fig.savefig(vector, format="svg", metadata={"Date": None})
+            svg = slide_svg(vector.getvalue())
     finally:
         plt.close(fig)
-    return buffer.getvalue()
+    return buffer.getvalue(), svg
 
 
 def show(
@@ -184,14 +260,17 @@ def show(
 
     The alt text travels in the output's metadata (``{"image/png": {"alt": ...}}``),
     which nbconvert writes into the ``<img alt=...>`` of exported pages, and
-    also as the plain-text version of the output.
+    also as the plain-text version of the output. The bundle carries the
+    figure for a deck too (SLIDE_FIGURE: SVG in the slide style).
     """
     import base64
 
     from IPython.display import display
 
-    png = render(
-        fig, title=title, alt=alt, source=source, xlabel=xlabel, ylabel=ylabel, labelled=labelled
-    )
-    bundle = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[Figure] {alt}"}
+    png, svg = _render(fig, title, alt, source, xlabel, ylabel, labelled, slide=True)
+    bundle = {
+        "image/png": base64.b64encode(png).decode("ascii"),
+        SLIDE_FIGURE: svg,
+        "text/plain": f"[Figure] {alt}",
+    }
     display(bundle, raw=True, metadata={"image/png": {"alt": alt}})

@@ -286,7 +286,9 @@ def test_deck_skips_solutions_keeps_notes_and_alt_text():
     assert "SOLUTION_CODE" not in deck
     assert "HIDDEN-PLUMBING" not in deck
     assert re.search(r'<aside class="notes">.*?ALPHA-NOTE.*?</aside>', deck, re.S)
-    assert f'alt="{ALT}"' in deck
+    # the figure is the slide's SVG, named by its alt text, its letters kept as text
+    assert re.search(rf'<svg aria-label="{re.escape(ALT)}"[^>]* role="img"', deck)
+    assert "<text" in deck and "<img" not in deck
     assert 'src="reveal.js/dist/reveal.js"' in deck
     assert deck.count("Interactive control: it needs a running Python kernel") == 1
     assert "VBox(children" not in deck and "widget-state+json" not in deck
@@ -824,31 +826,136 @@ def test_link_pages_points_notebook_links_at_pages_or_decks_and_adds_navigation(
     assert "Next: B &lt;b&gt;" in deck
 
 
-def test_slide_view_titles_the_deck_and_splits_a_long_table_into_continued_slides():
-    rows = "".join(f"<tr><td>{i}</td><td>{'a claim in words ' * 8}</td></tr>" for i in range(20))
-    table = nbformat.from_dict(_cell("code", "table"))
+def _table_cell(count: int, tags: tuple[str, ...] = ()) -> nbformat.NotebookNode:
+    rows = "".join(f"<tr><td>{i}</td><td>{'a claim in words ' * 8}</td></tr>" for i in range(count))
+    table = nbformat.from_dict(_cell("code", "table", tags=tags))
     table.outputs = [
         nbformat.from_dict(
             {
                 "output_type": "display_data",
                 "data": {
-                    "text/html": f"<table><thead><tr><th>n</th></tr></thead>"
+                    "text/html": f"<table><thead><tr><th>n</th><th>source_outlet</th></tr></thead>"
                     f"<tbody>{rows}</tbody></table>"
                 },
                 "metadata": {},
             }
         )
     ]
-    nb = _notebook([_cell("md", "# T", "slide"), _cell("md", "## Rows", "slide"), table])
-    deck = slides.slide_view(nb, "T", minutes=20, facts_as_of="5 Dec 2025")
+    return table
+
+
+def test_slide_view_shows_a_long_table_as_its_first_rows_and_links_the_page_table():
+    nb = _notebook([_cell("md", "# T", "slide"), _cell("md", "## Rows", "slide"), _table_cell(20)])
+    deck = slides.slide_view(
+        nb, "T", minutes=20, facts_as_of="5 Dec 2025", page="../html/01-t.html"
+    )
     assert deck.cells[0].source.startswith(
         "# T\n\n*About 20 minutes · the course's facts run to 5 Dec 2025.*"
     )
     pieces = [c for c in deck.cells if c.cell_type == "code"]
-    assert len(pieces) >= 3
-    shown = [re.findall(r"<td>(\d+)</td>", p.outputs[0]["data"]["text/html"]) for p in pieces]
-    assert [int(n) for part in shown for n in part] == list(range(20))  # every row, once
-    assert all(len(part) <= slides.MAX_SLIDE_ROWS for part in shown)
-    assert "Rows 1-" in pieces[0].outputs[0]["data"]["text/html"]
-    continued = [c.source for c in deck.cells if c.source.endswith("(continued)")]
-    assert continued == ["### Rows (continued)"] * (len(pieces) - 1)
+    assert len(pieces) == 1  # one table, one slide: never split into continued slides
+    markup = pieces[0].outputs[0]["data"]["text/html"]
+    shown = [int(n) for n in re.findall(r"<td>(\d+)</td>", markup)]
+    assert slides.MIN_SLIDE_ROWS <= len(shown) <= slides.MAX_SLIDE_ROWS
+    assert shown == list(range(len(shown)))  # the first rows, in order
+    assert f"The first {len(shown)} of 20 rows" in markup
+    assert 'href="../html/01-t.html#cell-id=cell-002"' in markup  # the page's own table
+    assert "<th>Source</th>" in markup and "source_outlet" not in markup
+    assert not [c for c in deck.cells if c.source.endswith("(continued)")]
+
+
+def test_a_slides_rows_tag_chooses_how_many_rows_a_slide_shows_and_a_short_table_stays_whole():
+    nb = _notebook(
+        [_cell("md", "# T", "slide"), _table_cell(20, ("slides-rows-4",)), _table_cell(3)]
+    )
+    long, short = [c for c in slides.slide_view(nb, "T").cells if c.cell_type == "code"]
+    assert len(re.findall(r"<td>\d+</td>", long.outputs[0]["data"]["text/html"])) == 4
+    assert "The first 4 of 20 rows" in long.outputs[0]["data"]["text/html"]
+    assert len(re.findall(r"<td>\d+</td>", short.outputs[0]["data"]["text/html"])) == 3
+    assert "course-more" not in short.outputs[0]["data"]["text/html"]
+
+
+def test_slides_notes_keeps_the_heading_on_the_slide_and_gives_the_words_to_the_presenter():
+    nb = _notebook(
+        [
+            _cell("md", "# T", "slide"),
+            _cell("md", "## The point\n\nA long explanation.", "slide", (slides.NOTES_TAG,)),
+            _cell("md", "More words.\n\n### A subsection\n\nIts words.", "-", (slides.NOTES_TAG,)),
+            _cell(
+                "md",
+                "Why the promotion? Its reason:\nwith more words.",
+                "subslide",
+                (slides.HEADING_TAG,),
+            ),
+        ]
+    )
+    deck = slides.slide_view(nb, "T")
+    kinds = [(c.source, c.metadata.slideshow.slide_type) for c in deck.cells]
+    assert kinds == [
+        ("# T", "slide"),
+        ("## The point", "slide"),
+        ("A long explanation.", "notes"),
+        ("More words.", "notes"),
+        ("### A subsection", "subslide"),
+        ("Its words.", "notes"),
+        ("### Why the promotion? Its reason", "subslide"),
+        ("with more words.", "notes"),
+    ]
+    page = views.page_view(nb, "T")
+    assert [c.source for c in page.cells] == [c.source for c in nb.cells]  # the page keeps all
+
+
+def test_a_figure_goes_on_its_slide_as_svg_named_by_its_alt_text():
+    from helpers import plotting
+
+    fig, ax = plotting.figure()
+    ax.bar(["a", "b"], [1, 2])
+    alt = "Bar chart with two bars, a at 1 and b at 2."
+    png, svg = plotting._render(fig, "T", alt, "S", "x", "y", True, slide=True)
+    cell = nbformat.from_dict(_cell("code", "plot()"))
+    cell.outputs = [
+        nbformat.from_dict(
+            {
+                "output_type": "display_data",
+                "data": {"image/png": "AA==", plotting.SLIDE_FIGURE: svg, "text/plain": alt},
+                "metadata": {"image/png": {"alt": alt}},
+            }
+        )
+    ]
+    deck = slides.slide_view(_notebook([_cell("md", "# T", "slide"), cell]), "T")
+    markup = deck.cells[1].outputs[0]["data"]["text/html"]
+    assert markup.startswith('<div class="course-slide-figure"><svg role="img" aria-label="Bar ')
+    assert "<text" in markup and "<image" not in markup  # text kept as text, nothing raster
+    assert slides.estimated_height(deck.cells[1]) >= slides.FIGURE_SLIDE_PX
+    nbformat.validate(deck)
+    # the page keeps the PNG: nbconvert leaves the slide figure's type out
+    from helpers.publish.export import export_html
+
+    page = export_html(_notebook([_cell("md", "# T", "slide"), cell]), "T")
+    assert "data:image/png;base64,AA==" in page and "<svg role" not in page
+
+
+def test_deck_outline_reads_each_slide_heading_and_counts_continuations():
+    deck = (
+        '<section><section><h1 id="a">T<a class="anchor-link">¶</a></h1></section>'
+        "<section><h3>T (continued)</h3><p>x</p></section></section>"
+        "<section><section><h2>Next</h2></section></section>"
+    )
+    assert slides.deck_outline(deck) == ["T", "T (continued)", "Next"]
+    assert slides.continued(slides.deck_outline(deck)) == 1
+
+
+@pytest.mark.notebook
+def test_every_real_deck_fits_its_minutes_and_no_heading_is_a_raw_column_name():
+    # a slide a minute at most, title and section slides included; one table, one slide;
+    # a table heading on a page or slide is written for people ("Source", not source_outlet)
+    from helpers.tables import raw_headers
+
+    out, results = real_course()
+    for result in results:
+        deck = (out / f"slides/{result.name}.slides.html").read_text()
+        outline = slides.deck_outline(deck)
+        assert result.minutes and len(outline) <= result.minutes, (result.name, len(outline))
+        assert "Rows 1-" not in deck and "Row 2 of" not in deck
+        for rel in (f"html/{result.name}.html", f"slides/{result.name}.slides.html"):
+            assert raw_headers((out / rel).read_text()) == [], rel

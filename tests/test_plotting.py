@@ -89,3 +89,22 @@ def test_decorate_sets_properties_and_legend():
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_show_carries_a_slide_svg_with_text_as_text_at_slide_size():
+    import re
+
+    png, svg = plotting._render(_bar(), "T", ALT, "S", "x", "y", True, slide=True)
+    again = plotting._render(_bar(), "T", ALT, "S", "x", "y", True, slide=True)[1]
+    assert svg == again  # the same bytes every run
+    assert svg.startswith("<svg ") and "<?xml" not in svg and "<style" not in svg
+    assert "<text" in svg and "Date" not in svg
+    # every letter at least SLIDE_MIN_PT, in a figure the slide's box holds
+    sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svg)]
+    assert sizes and min(sizes) >= plotting.SLIDE_MIN_PT
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    assert abs(width / height - plotting.SLIDE_FIGSIZE[0] / plotting.SLIDE_FIGSIZE[1]) < 0.01
+    # ids belong to this figure, so two figures on one deck never share a clip path
+    assert all(i.startswith("f") and "-" in i for i in re.findall(r'\bid="([^"]+)"', svg))
+    # the page's PNG is drawn before the slide style: it is the PNG render() gives
+    assert png == plotting.render(_bar(), title="T", alt=ALT, source="S", xlabel="x", ylabel="y")

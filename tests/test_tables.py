@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from helpers import tables
 from helpers.tables import table
 
 LONG = "a sentence that is much longer than fifty characters, so pandas would cut it"
@@ -30,3 +31,25 @@ def test_table_html_is_deterministic():
 def test_unknown_column_is_a_clear_error():
     with pytest.raises(KeyError, match="no column 'z'; the table has a"):
         table(pd.DataFrame({"a": [1]}), columns=["z"])
+
+
+def test_label_writes_a_column_name_for_people():
+    assert tables.label("source_outlet") == "Source"
+    assert tables.label("role_july_2023") == "Role in July 2023"
+    assert tables.label("banned_by") == "Banned by"
+    assert tables.label("Fights") == "Fights" and tables.label("2023") == "2023"
+
+
+def test_human_headers_relabels_and_folds_the_index_name_row_and_the_lint_sees_it():
+    frame = pd.DataFrame(
+        {"date": ["2023"], "source_outlet": ["Dawn"]}, index=pd.Index(["F1"], name="id")
+    )
+    for markup in (frame.to_html(), tables.table(frame, index=True).to_html()):
+        found = tables.raw_headers(markup)
+        assert "the raw column name 'source_outlet' as a heading" in found
+        assert "a header row naming only the index ('id')" in found
+        fixed = tables.human_headers(markup)
+        assert tables.raw_headers(fixed) == []
+        assert ">Source</th>" in fixed and ">Row id</th>" in fixed
+        assert fixed.count("<tr") == markup.count("<tr") - 1  # the index row is folded in
+        assert ">F1</th>" in fixed and ">Dawn</td>" in fixed  # the body is untouched

@@ -15,7 +15,13 @@ from typing import Any
 
 from helpers.publish.assets import REVEAL_PREFIX, TEMPLATE_DIR
 from helpers.publish.common import CACHE_DIR
-from helpers.publish.slides import FIGURE_MAX_PX, SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX, slide_view
+from helpers.publish.slides import (
+    FIGURE_MAX_PX,
+    FIGURE_SLIDE_PX,
+    SLIDE_HEIGHT_PX,
+    SLIDE_WIDTH_PX,
+    slide_view,
+)
 from helpers.publish.views import page_view
 
 # Compiled templates, shared by every build process: compiling them takes ~0.3 s
@@ -86,6 +92,7 @@ def _slides_exporter() -> Any:
         reveal_height=str(SLIDE_HEIGHT_PX),
     )
     exporter.environment.globals["figure_max_px"] = FIGURE_MAX_PX
+    exporter.environment.globals["figure_slide_px"] = FIGURE_SLIDE_PX
     return _prepared(exporter)
 
 
@@ -108,5 +115,5 @@ def export_slides(
     facts_as_of: str = "",
 ) -> str:
     """The executed notebook as a reveal.js deck that loads reveal.js from ``reveal.js/``."""
-    deck = slide_view(nb, title or name, minutes, facts_as_of)
+    deck = slide_view(nb, title or name, minutes, facts_as_of, page=f"../html/{name}.html")
     return _export(_slides_exporter(), deck, name)

@@ -14,8 +14,8 @@ import html
 import re
 from typing import Any
 
+from helpers.publish.views import human_headers, static_widgets
 from helpers.publish.views import slide_type as _slide_type
-from helpers.publish.views import static_widgets
 from helpers.publish.views import tags as _tags
 
 # A deck is SLIDE_WIDTH_PX x SLIDE_HEIGHT_PX; reveal.js scales it to the screen, so
@@ -23,14 +23,30 @@ from helpers.publish.views import tags as _tags
 # Text on a slide is 28 px (24 px in tables and code), headings 36-52 px, so that after
 # reveal.js scales the deck to a 1280 x 720 projector every letter is at least 20 px.
 SLIDE_WIDTH_PX, SLIDE_HEIGHT_PX, FIGURE_MAX_PX = 1280, 800, 460
-_TEXT_LINE_PX, _CODE_LINE_PX, _HEADING_PX, _CHARS_PER_LINE = 44, 34, 112, 64
+_TEXT_LINE_PX, _CODE_LINE_PX, _HEADING_PX, _CHARS_PER_LINE = 38, 34, 112, 90
+_HEADING_LINE_PX, _HEADING_CHARS = 52, 50  # a heading line at 36-44 px, and how much it holds
 _NOTE_PX = 44
 _RANK = {"slide": 2, "subslide": 1}
 SHOW_CODE_TAG = "slides-show-code"  # a cell whose code a slide should show (a slide about code)
-MAX_SLIDE_ROWS = 8  # table rows a slide shows at a readable size; the page has the rest
+# A Markdown cell whose words the presenter says: on the deck its heading stays on the slide
+# and the rest goes to the speaker notes (the page shows it all).
+NOTES_TAG = "slides-notes"
+# A lead-in whose first sentence is the title of the slide it starts (the rest is said).
+HEADING_TAG = "slides-heading"
+# A long table shows on its slide as its first rows (at most MAX_SLIDE_ROWS, at least
+# MIN_SLIDE_ROWS, or the number a ``slides-rows-N`` tag asks for) and links the page's table.
+MAX_SLIDE_ROWS, MIN_SLIDE_ROWS = 6, 2
+# A figure on a slide: the box plotting.SLIDE_FIGURE_BOX_PX, under the slide's heading.
+FIGURE_SLIDE_PX = 540
 
 
-def slide_view(nb: Any, title: str, minutes: int | None = None, facts_as_of: str = "") -> Any:
+def slide_view(
+    nb: Any,
+    title: str,
+    minutes: int | None = None,
+    facts_as_of: str = "",
+    page: str = "",
+) -> Any:
     """The notebook as its deck shows it: a lesson, not the notebook cut in pieces.
 
     Solutions, skipped and removed cells are left out (a slide or subslide
@@ -41,7 +57,7 @@ def slide_view(nb: Any, title: str, minutes: int | None = None, facts_as_of: str
     MAX_SLIDE_ROWS rows. The title slide gives the minutes needed and the date
     the facts run to, and a slide continued from the last one says so.
     """
-    deck = static_widgets(copy.deepcopy(nb))
+    deck = human_headers(static_widgets(copy.deepcopy(nb)))
     deck.metadata["title"] = title
     cells, carry = [], "-"
     for cell in deck.cells:
@@ -51,6 +67,18 @@ def slide_view(nb: Any, title: str, minutes: int | None = None, facts_as_of: str
             continue
         if "instructor-note" in _tags(cell) or kind == "notes":
             cell.metadata.setdefault("slideshow", {})["slide_type"] = "notes"
+        elif {NOTES_TAG, HEADING_TAG} & set(_tags(cell)) and cell.cell_type == "markdown":
+            parts = _said(cell)
+            shown = [p for p in parts if _slide_type(p) != "notes"]
+            if not shown:  # all of it is said: a slide it started starts with what follows
+                carry = max(carry, kind, key=lambda k: _RANK.get(k, 0))
+            elif _RANK.get(carry, 0) > _RANK.get(_slide_type(shown[0]), 0):
+                shown[0].metadata["slideshow"]["slide_type"] = carry
+                carry = "-"
+            else:
+                carry = "-"
+            cells += parts
+            continue
         else:
             if cell.cell_type == "code":
                 hidden = {"hide-input", SHOW_CODE_TAG} & set(_tags(cell))
@@ -67,14 +95,59 @@ def slide_view(nb: Any, title: str, minutes: int | None = None, facts_as_of: str
         # right under the title, in the title's own cell, so it is on the title slide
         title_line, _, rest = cells[0].source.partition("\n")
         cells[0].source = f"{title_line}\n\n*{line[0].upper()}{line[1:]}.*\n{rest}"
-    budget = SLIDE_HEIGHT_PX - 60 - _HEADING_PX  # room for the heading a continuation repeats
-    deck.cells = headed(paginate(_split_markdown(_split_tables(cells, budget), budget)))
+    budget = SLIDE_HEIGHT_PX - 80 - 60  # room for the heading a continuation repeats
+    cells = _slide_outputs(cells, budget - 100, page or "#")  # room for a lead-in line
+    deck.cells = headed(paginate(_split_markdown(cells, budget)))
     return deck
+
+
+_SENTENCE = re.compile(r"^(.{24,}?[.:?])(?:\s|$)", re.S)
+
+
+def _said(cell: Any) -> list[Any]:
+    """A cell tagged ``slides-notes`` or ``slides-heading`` as the deck shows it.
+
+    ``slides-notes``: its headings stay on the slide (a heading inside the cell
+    starts a slide of its own) and its other words go to the speaker notes.
+    ``slides-heading``: a lead-in whose first sentence titles the slide it starts;
+    the rest of it goes to the notes.
+    """
+    from nbformat.v4 import new_markdown_cell
+
+    text = cell.source.strip()
+    kind = _slide_type(cell)
+    if HEADING_TAG in _tags(cell) and not text.startswith("#"):
+        match = _SENTENCE.match(text)
+        first = (match.group(1) if match else text).rstrip(":").replace("\n", " ")
+        text = f"### {first}\n\n{text[len(match.group(1)) if match else len(text) :].strip()}"
+    parts: list[Any] = []
+    prose: list[str] = []
+
+    def said() -> None:
+        if "".join(prose).strip():
+            part = new_markdown_cell("\n".join(prose).strip())
+            part.metadata["slideshow"] = {"slide_type": "notes"}
+            parts.append(part)
+        prose.clear()
+
+    for line in text.splitlines():
+        if line.startswith("#"):
+            said()
+            heading = new_markdown_cell(line)
+            heading.metadata["slideshow"] = {"slide_type": kind if not parts else "subslide"}
+            parts.append(heading)
+        else:
+            prose.append(line)
+    said()
+    for number, part in enumerate(parts):
+        part["id"] = f"{cell.get('id', 'cell')}-said{number}"
+    return parts
 
 
 _BODY_ROW = re.compile(r"<tr\b.*?</tr>", re.S)
 _CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+_ROWS_TAG = re.compile(r"slides-rows-(\d+)$")
 
 
 def _row_px(row: str) -> int:
@@ -83,40 +156,53 @@ def _row_px(row: str) -> int:
     cells = [html.unescape(_TAG.sub("", c)).strip() for c in _CELL.findall(row)] or [""]
     words = sum(len(c) for c in cells) + 6 * len(cells)
     # a long unbroken cell (a web address) wraps in its own column, however wide
-    narrow = max(-(-len(c) // max(8, (SLIDE_WIDTH_PX - 40) // len(cells) // 13)) for c in cells)
-    return 18 + 36 * max(1, -(-words // 75), -(-narrow // 2))
+    narrow = max(-(-len(c) // max(8, (SLIDE_WIDTH_PX - 40) // len(cells) // 12)) for c in cells)
+    # in a table of many columns each cell wraps in its share of the width
+    share = max(6, (SLIDE_WIDTH_PX - 40) // len(cells) // 12)
+    tallest = max(-(-len(c) // share) for c in cells)
+    return 16 + 30 * max(1, -(-words // 90), -(-narrow // 2), (tallest * 3) // 4)
 
 
-def _split_table(markup: str, budget: int) -> list[str]:
-    """A table as pieces that each fit ``budget`` pixels (at most MAX_SLIDE_ROWS rows),
-    each with the header; one piece if it already fits or is not a plain table."""
+def rows_shown(cell: Any, rows: list[str], header_px: int, budget: int) -> int:
+    """How many of a table's ``rows`` its slide shows: the number a ``slides-rows-N``
+    tag asks for, else as many as fit ``budget`` (at most MAX_SLIDE_ROWS, at least
+    MIN_SLIDE_ROWS: a slide that shows a table shows enough of it to make a point)."""
+    for tag in _tags(cell):
+        match = _ROWS_TAG.match(tag)
+        if match:
+            return max(1, min(len(rows), int(match.group(1))))
+    used, count = header_px, 0
+    for row in rows[:MAX_SLIDE_ROWS]:
+        used += _row_px(row)
+        if count >= MIN_SLIDE_ROWS and used > budget:
+            break
+        count += 1
+    return min(len(rows), max(count, MIN_SLIDE_ROWS))
+
+
+def _shorten_table(markup: str, cell: Any, budget: int, page: str) -> str:
+    """A table as its slide shows it: its first rows (``rows_shown``), and a line that
+    says how many there are and links the full table on the page. Never split: one
+    table, one slide."""
     if "<tbody" not in markup or "course-explorer" in markup or "course-quiz" in markup:
-        return [markup]
+        return markup
+    if markup.count("<tbody") > 1:
+        return markup
     head, _, rest = markup.partition("<tbody")
     opening, _, body_and_tail = rest.partition(">")
     body, _, tail = body_and_tail.partition("</tbody>")
     rows = _BODY_ROW.findall(body)
     header = sum(_row_px(r) for r in _BODY_ROW.findall(head))
-    pieces, piece, used = [], [], header
-    for row in rows:
-        height = _row_px(row)
-        if piece and (used + height > budget or len(piece) >= MAX_SLIDE_ROWS):
-            pieces.append(piece)
-            piece, used = [], header
-        piece.append(row)
-        used += height
-    pieces.append(piece)
-    if len(pieces) == 1:
-        return [markup]
-    total = len(rows)
-    out, first = [], 1
-    for part in pieces:
-        last = first + len(part) - 1
-        rows_shown = f"Row {first}" if first == last else f"Rows {first}-{last}"
-        note = f'<p class="course-more">{rows_shown} of {total}.</p>'
-        out.append(f"{head}<tbody{opening}>{''.join(part)}</tbody>{tail}{note}")
-        first = last + 1
-    return out
+    keep = rows_shown(cell, rows, header, budget)
+    if keep >= len(rows):
+        return markup
+    cell_id = cell.get("id")
+    href = f"{page}#cell-id={cell_id}" if cell_id else page
+    note = (
+        f'<p class="course-more">The first {keep} of {len(rows)} rows: '
+        f'<a href="{html.escape(href)}">the full table is on the page</a>.</p>'
+    )
+    return f"{head}<tbody{opening}>{''.join(rows[:keep])}</tbody>{tail}{note}"
 
 
 _BLOCK = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*]|\d+\.)\s)")
@@ -160,30 +246,25 @@ def _short_url(match: re.Match[str]) -> str:
     return f"{match.group(1)}{urlsplit(html.unescape(match.group(2))).hostname}{match.group(3)}"
 
 
-def _split_tables(cells: list[Any], budget: int) -> list[Any]:
-    """Give each piece of a long table its own copy of the cell, so it gets its own slide."""
-    out: list[Any] = []
+def _slide_outputs(cells: list[Any], budget: int, page: str) -> list[Any]:
+    """Outputs as a slide shows them: a figure as its slide SVG (``plotting.SLIDE_FIGURE``,
+    text kept as text, alt text as its accessible name), a long table as its first rows
+    with a link to the full table on the page, and a bare web address as its site."""
+    from helpers.plotting import SLIDE_FIGURE
+
     for cell in cells:
-        outputs = cell.get("outputs", []) if cell.cell_type == "code" else []
-        html_outputs = [o for o in outputs if "text/html" in o.get("data", {})]
-        if len(html_outputs) != 1:
-            out.append(cell)
-            continue
-        markup = _URL_CELL.sub(_short_url, "".join(html_outputs[0]["data"]["text/html"]))
-        html_outputs[0]["data"]["text/html"] = markup
-        pieces = _split_table(markup, budget * 85 // 100)
-        if len(pieces) == 1:
-            out.append(cell)
-            continue
-        for number, piece in enumerate(pieces):
-            part = copy.deepcopy(cell)
-            part.outputs = [copy.deepcopy(html_outputs[0])]
-            part.outputs[0]["data"] = {"text/html": piece}
-            if number:
-                part.metadata.setdefault("slideshow", {})["slide_type"] = "subslide"
-                part["id"] = f"{cell.get('id', 'cell')}-part{number}"
-            out.append(part)
-    return out
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if SLIDE_FIGURE in data:
+                alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
+                svg = "".join(data[SLIDE_FIGURE])
+                svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1)
+                output["data"] = {"text/html": f'<div class="course-slide-figure">{svg}</div>'}
+                output["metadata"] = {}
+            elif "text/html" in data:
+                markup = _URL_CELL.sub(_short_url, "".join(data["text/html"]))
+                data["text/html"] = _shorten_table(markup, cell, budget, page)
+    return cells
 
 
 def _heading_of(cell: Any) -> str | None:
@@ -230,6 +311,11 @@ def _png_size(data: str) -> tuple[int, int] | None:
     return struct.unpack(">II", head[16:24])
 
 
+def _heading_px(text: str) -> int:
+    """A heading's height on a slide: its wrapped lines and its margin."""
+    return 30 + _HEADING_LINE_PX * max(1, -(-len(text) // _HEADING_CHARS))
+
+
 def _lines_px(text: str, line_px: int) -> int:
     lines = text.splitlines() or [""]
     return sum(line_px * max(1, -(-len(line) // _CHARS_PER_LINE)) for line in lines)
@@ -249,10 +335,10 @@ def estimated_height(cell: Any) -> int:
     if cell.cell_type == "markdown":
         shown = _MD_LINK.sub(r"\1", cell.source)  # a link shows its label, not its address
         body = [line for line in shown.splitlines() if not line.startswith("#")]
-        headings = len(shown.splitlines()) - len(body)
+        headings = [line.lstrip("#").strip() for line in shown.splitlines() if line.startswith("#")]
         paragraphs = len([b for b in re.split(r"\n\s*\n", shown) if b.strip()])
         text = _lines_px("\n".join(body), _TEXT_LINE_PX) if body else 0
-        return headings * _HEADING_PX + text + 28 * paragraphs
+        return sum(_heading_px(h) for h in headings) + text + 20 * paragraphs
     if cell.cell_type != "code":
         return 0
     height = 0 if "hide-input" in _tags(cell) else _lines_px(cell.source, _CODE_LINE_PX) + 20
@@ -271,7 +357,9 @@ def estimated_height(cell: Any) -> int:
             note = _NOTE_PX * markup.count("course-widget-note") + _NOTE_PX * markup.count(
                 "course-more"
             )
-            if "course-quiz-question" in markup:
+            if "course-slide-figure" in markup:
+                height += FIGURE_SLIDE_PX + 20
+            elif "course-quiz-question" in markup:
                 height += 700  # a slide of its own: one question at a time, room for feedback
             elif "course-explorer" in markup:
                 height += 700  # its result scrolls in a box of its own on a slide
@@ -336,3 +424,25 @@ def paginate(cells: list[Any], budget: int = SLIDE_HEIGHT_PX - 80) -> list[Any]:
         used += height
         shown.append(index)
     return cells
+
+
+_SECTION = re.compile(r"<section\b[^>]*>(.*?)(?=<section\b|</section>)", re.S)
+_FIRST_HEADING = re.compile(r"<h[1-3]\b[^>]*>(.*?)</h[1-3]>", re.S)
+
+
+def deck_outline(markup: str) -> list[str]:
+    """The heading of every slide of an exported deck, in order ("" for none)."""
+    headings = []
+    for match in _SECTION.finditer(markup):
+        body = match.group(1)
+        if not body.strip():
+            continue  # a vertical stack's wrapper: its slides follow
+        heading = _FIRST_HEADING.search(body)
+        text = html.unescape(_TAG.sub("", heading.group(1))).replace("¶", "").strip()
+        headings.append(text if heading else "")
+    return headings
+
+
+def continued(headings: list[str]) -> int:
+    """How many slides of a deck continue the one before (their heading says so)."""
+    return sum(h.endswith("(continued)") for h in headings)

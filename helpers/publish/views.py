@@ -121,9 +121,25 @@ def static_widgets(nb: Any) -> Any:
     return nb
 
 
+def human_headers(nb: Any) -> Any:
+    """Table headings for people in every HTML output (``helpers.tables.human_headers``):
+    "Source", not ``source_outlet``; no extra header row naming only the index."""
+    from helpers.tables import human_headers as relabel
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                markup = data["text/html"]
+                markup = "".join(markup) if isinstance(markup, list) else markup
+                data["text/html"] = relabel(markup) if "<thead" in markup else markup
+    return nb
+
+
 def page_view(nb: Any, title: str) -> Any:
-    """The notebook as a page shows it: no speaker notes, widgets as notes."""
-    page = static_widgets(copy.deepcopy(nb))
+    """The notebook as a page shows it: no speaker notes, widgets as notes, tables
+    headed for people."""
+    page = human_headers(static_widgets(copy.deepcopy(nb)))
     page.metadata["title"] = title
     page.cells = [
         c
