@@ -8,12 +8,13 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 JOBS   ?=
 
-.PHONY: setup course handouts test lab lint lock bench clean help
+.PHONY: setup course handouts checks test lab lint lock bench clean help
 
 help:
 	@echo "make course   execute every notebook and export the course into build/"
 	@echo "make handouts PDF handouts of every deck, contact sheets and the close-reading printout"
 	@echo "make test     lint, unit tests and every notebook executed headlessly"
+	@echo "make checks   the editorial checks alone, each problem with notebook, cell and fix"
 	@echo "make lab      open JupyterLab at notebooks/"
 	@echo "make bench    time the build against plain nbconvert (figures for docs/performance.md)"
 	@echo "make lock     regenerate requirements.lock from pyproject.toml"
@@ -47,7 +48,11 @@ course: $(STAMP)
 
 # Needs Debian's Chromium (/usr/bin/chromium); exits 2 with one line when it is missing.
 handouts: course
-	$(BIN)/python tools/handouts.py --build build
+	$(BIN)/python -m helpers.publish.handouts --build build
+
+# The output checks read the executed notebooks in build/, so the course is built first.
+checks: course
+	$(BIN)/python -m helpers.checks
 
 test: setup
 	$(BIN)/ruff check helpers tests notebooks

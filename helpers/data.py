@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from helpers import markup
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -111,15 +113,33 @@ class Dataset:
 LOADED_WORDS = re.compile(
     r"\b(hideouts?|terrorists?|militant camps?|safe havens?|sanctuar(?:y|ies))\b", re.I
 )
-_QUOTATION = re.compile(r"""(?:^|[\s(\[])(?:'([^']*\s[^']*)'|"([^"]*\s[^"]*)")(?=[\s,.;:)\]]|$)""")
+# inside single quotes an apostrophe between letters ("doesn't") does not end the quotation
+_SINGLE = r"(?:[^']|(?<=\w)'(?=\w))"
+_QUOTATION = re.compile(
+    rf"""(?:^|[\s(\[])(?:'({_SINGLE}*\s{_SINGLE}*)'|"([^"]*\s[^"]*)")(?=[\s,.;:)\]]|$)"""
+)
+# Reported speech: somebody said, claimed, accused, blamed or denied something.
+SPEECH = re.compile(
+    r"\b(?:said|says|claim(?:ed|s)|accus(?:ed|es)|alleg(?:ed|es)|blam(?:ed|es)|"
+    r"denie[sd]|according to)\b",
+    re.I,
+)
+_NOBODY = re.compile(r"\bno (?:group|one|party|side)\b[^;.]*$", re.I)  # "no group had claimed it"
 
 
 def needs_claimant(text: str) -> str | None:
-    """Why ``text`` reports a party's claim (a loaded word or a quotation), or None.
+    """Why ``text`` reports a party's claim (a loaded word, a quotation, reported speech),
+    or None.
 
     >>> needs_claimant("strikes BLA/BLF hideouts near Saravan")
     "it uses the word 'hideouts'"
+    >>> needs_claimant("wrote that it 'doesn't seem to be the case'")
+    "it quotes 'doesn't seem to be the case'"
+    >>> needs_claimant("Iran's foreign ministry said the border was calm")
+    "it reports what somebody 'said'"
     >>> needs_claimant("Pakistan's and Iran's ambassadors resumed their posts") is None
+    True
+    >>> needs_claimant("Nine soldiers were killed, and no group had claimed the attack") is None
     True
     """
     word = LOADED_WORDS.search(text)
@@ -128,6 +148,9 @@ def needs_claimant(text: str) -> str | None:
     quote = _QUOTATION.search(text)
     if quote:
         return f"it quotes '{quote.group(1) or quote.group(2)}'"
+    for speech in SPEECH.finditer(text):
+        if not _NOBODY.search(text[: speech.start()]):
+            return f"it reports what somebody {speech.group(0)!r}"
     return None
 
 
@@ -744,20 +767,43 @@ def format_date(text: str) -> str:
     return formats[precision](when)
 
 
+def _named(claimant: str, text: str) -> bool:
+    """True if ``text`` already names ``claimant``: its name without a parenthesis
+    ("Hossein Salami (Mehr)" -> "Hossein Salami"), or a person's surname ("Salami said")."""
+    core = re.sub(r"\s*\([^)]*\)", "", claimant).strip()
+    words = core.split()
+    person = len(words) >= 2 and "'" not in core and all(w[:1].isupper() for w in words)
+    lowered = text.lower()
+    return core.lower() in lowered or (person and words[-1].lower() in lowered)
+
+
+# A claim that opens with "Accounts" is the course's own summary of several parties' accounts.
+_SUMMARY = re.compile(r"^Accounts\b")
+
+
 def attributed(text: str, claimed_by: str) -> str:
     """``text`` as a claim of ``claimed_by``: ``"ISPR said: ..."`` (unchanged if nobody is named).
 
     Several claimants are separated by ``; `` (or "and"). A text that already names every
-    claimant ("ISPR: ...", "what ISPR called ...; Iran says ...") is left as it is.
+    claimant ("ISPR: ...", "what ISPR called ...; Iran says ...", "Salami said ..." for
+    "Hossein Salami (Mehr)") is left as it is. A text that is the course's own summary of
+    several accounts ("Accounts of ... differ: ...") names whose accounts it sums up, after it.
 
     >>> attributed("strikes BLA/BLF hideouts", "ISPR")
     'ISPR said: strikes BLA/BLF hideouts'
     >>> attributed("ISPR: sides vowed to eradicate terrorism", "ISPR")
     'ISPR: sides vowed to eradicate terrorism'
+    >>> attributed("Accounts of the clash conflict", "Iran's government; rights groups")
+    "Accounts of the clash conflict (the course's summary of accounts by Iran's government; \
+rights groups)"
     """
     claimant = (claimed_by or "").strip()
-    names = [name.strip().lower() for name in re.split(r";| and ", claimant) if name.strip()]
-    if not names or all(name in text.lower() for name in names):
+    names = [name.strip() for name in re.split(r";| and ", claimant) if name.strip()]
+    if not names:
+        return text
+    if _SUMMARY.match(text):
+        return f"{text} (the course's summary of accounts by {claimant})"
+    if all(_named(name, text) for name in names):
         return text
     return f"{claimant} said: {text}"
 
@@ -784,14 +830,26 @@ def cite(fact_id: str) -> str:
     and a date worked out from the page's content adds ", date inferred". A
     party's claim names the party first: ``claimed by ISPR, [Dawn, 1 Apr 2023](url)``.
     """
-    from helpers import markup
-
     row = fact(fact_id)
     when = format_date(row["source_date"]) if row["source_date"] else "undated page"
     if row["source_date"] and DATE_INFERRED.search(row["note"]):
         when += ", date inferred"
     link = markup.link(f"{row['source_outlet']}, {when}", row["source_url"])
     return f"claimed by {markup.text(row['claimed_by'])}, {link}" if row["claimed_by"] else link
+
+
+def row_ids(folder: Path | None = None) -> set[str]:
+    """Every row id the data pages anchor (``F001``, ``E012``...), read from ``folder``'s CSVs.
+
+    Those are the ids ``markup.link_ids`` turns into links on a page.
+    """
+    found = set()
+    for name in markup.ID_PAGES.values():
+        dataset = DATASETS[name]
+        path = (folder or data_dir()) / dataset.filename
+        with path.open(encoding="utf-8", newline="") as handle:
+            found |= {row[dataset.key] for row in csv.DictReader(handle)}
+    return found
 
 
 def facts_run_to() -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from typing import Any
 
 # Markdown punctuation that means something anywhere in a line: emphasis, links,
@@ -114,28 +113,13 @@ def markdown_to_html(markdown: str) -> str:
 # ---------------------------------------------------------------- row ids
 # On a page, a row id (``F012``) in the text links to that row on the data pages
 # the build writes (``build/data/facts.html#F012``); in JupyterLab it stays plain.
+# The ids that exist come from ``helpers.data.row_ids()``: this module reads no data,
+# so ``data`` can use it without a loop.
 
 # the datasets with row ids a notebook cites, and the page each is shown on
 ID_PAGES = {"F": "facts", "E": "events", "R": "outlet_reports", "X": "estimates", "O": "offices"}
 _ID = re.compile(r"\b([FERXO])(\d{3})\b")
 _SKIP = re.compile(r"<(script|style|a|code|pre)\b.*?</\1>", re.S | re.I)
-
-
-
-
-def known_ids(folder: Path | None = None) -> set[str]:
-    """Every row id the data pages anchor (``F001``, ``E012``...)."""
-    import csv
-
-    from helpers import data  # data imports this module
-
-    found = set()
-    for name in ID_PAGES.values():
-        dataset = data.DATASETS[name]
-        path = (folder or data.data_dir()) / dataset.filename
-        with path.open(encoding="utf-8", newline="") as handle:
-            found |= {row[dataset.key] for row in csv.DictReader(handle)}
-    return found
 
 
 def link_ids(page: str, ids: set[str], prefix: str = "../data/") -> str:

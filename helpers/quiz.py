@@ -810,7 +810,7 @@ class Quiz:
         from helpers.widgets import _script_safe
 
         # on a page, the ids the feedback cites lead to their rows (the build's data pages)
-        ids = markup.known_ids()
+        ids = data.row_ids()
 
         quiz_id = hashlib.sha1(
             "|".join([self.title, *(q.prompt for q in self.questions)]).encode()
@@ -838,11 +838,11 @@ class Quiz:
                 [markup.link_ids(to_html(check(question, c)), ids) for c in question.choices]
             )
             right.append([c == question.answer for c in question.choices])
-        data = _script_safe(
+        answers = _script_safe(
             json.dumps({"feedback": feedback, "right": right}, separators=(",", ":"))
         )
         return (
             f'<div class="course-quiz" data-course-quiz tabindex="0">{title}{"".join(blocks)}'
             f'<p class="course-quiz-score" aria-live="polite">{self.score_text()}</p>'
-            f'<script type="application/json" class="course-quiz-data">{data}</script></div>'
+            f'<script type="application/json" class="course-quiz-data">{answers}</script></div>'
         )

@@ -1,4 +1,4 @@
-"""helpers.publish.checks: each rule catches a bad example, and the course passes every rule."""
+"""helpers.checks.rules: each rule catches a bad example, and the course passes every rule."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from conftest import NOTEBOOK_IDS, NOTEBOOK_PATHS, executed_notebook
 
 from helpers import data, notebooks
+from helpers.checks import rules
 from helpers.data import DATA_DIR, DataError
-from helpers.publish import checks
 from helpers.tables import table
 
 new_code_cell, new_markdown = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
@@ -52,7 +52,7 @@ def html(frame_or_styler) -> dict:
     ],
 )
 def test_output_lint_catches_python_internals_and_raw_values(output, complaint):
-    problems = checks.output_problems(with_output(output))
+    problems = rules.output_problems(with_output(output))
     assert problems and problems[0].startswith("cell 1: ")
     assert any(complaint in p for p in problems), problems
 
@@ -68,13 +68,13 @@ def test_output_lint_catches_python_internals_and_raw_values(output, complaint):
     ],
 )
 def test_output_lint_passes_readable_outputs(output):
-    assert checks.output_problems(with_output(output)) == []
+    assert rules.output_problems(with_output(output)) == []
 
 
 def test_output_lint_ignores_the_text_copy_of_a_rich_output():
     bundle = {"text/plain": "<Figure size 640x480 with 1 Axes>", "image/png": "iVBOR"}
     output = {"output_type": "display_data", "metadata": {}, "data": bundle}
-    assert checks.output_problems(with_output(output)) == []
+    assert rules.output_problems(with_output(output)) == []
 
 
 # -- citations --------------------------------------------------------------
@@ -92,7 +92,7 @@ PAGES = {
 
 def cited(text: str) -> list[str]:
     nb = nbformat.v4.new_notebook(cells=[new_markdown(text)])
-    return checks.citation_problems(nb, PAGES)
+    return rules.citation_problems(nb, PAGES)
 
 
 @pytest.mark.parametrize(
@@ -131,7 +131,7 @@ def test_cite_and_the_lint_agree_on_an_inferred_date():
     citation = data.cite(inferred["id"].iloc[0])
     assert citation.count(", date inferred]") == 1
     nb = nbformat.v4.new_notebook(cells=[new_markdown(citation)])
-    assert checks.citation_problems(nb) == []
+    assert rules.citation_problems(nb) == []
 
 
 def test_one_page_has_one_date(tmp_path):
@@ -154,14 +154,14 @@ def test_one_page_has_one_date(tmp_path):
 def test_two_dollar_amounts_in_one_cell_are_caught_as_maths():
     text = "about $36m ([Daily Times](https://example.org/a)); about $700m"
     nb = nbformat.v4.new_notebook(cells=[new_markdown("fine"), new_markdown(text)])
-    problems = checks.markdown_problems(nb)
+    problems = rules.markdown_problems(nb)
     assert len(problems) == 1 and problems[0].startswith("cell 1: two '$' signs")
     nb.cells[1].source = text.replace("$", "\\$")
-    assert checks.markdown_problems(nb) == []
+    assert rules.markdown_problems(nb) == []
     nb.cells[1].source = "one $36m figure and `code with $x and $y`"
-    assert checks.markdown_problems(nb) == []
+    assert rules.markdown_problems(nb) == []
     output = {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": text}}
-    assert "pair up as maths" in checks.output_problems(with_output(output))[0]
+    assert "pair up as maths" in rules.output_problems(with_output(output))[0]
 
 
 # -- acronyms ---------------------------------------------------------------
@@ -171,7 +171,7 @@ GLOSSARY = {"ISPR": "Inter-Services Public Relations", "IRGC": "Islamic Revoluti
 
 def acronyms(*cells: str, names: tuple[str, ...] = ()) -> list[str]:
     nb = nbformat.v4.new_notebook(cells=[new_markdown(c) for c in cells])
-    return checks.acronym_problems(nb, GLOSSARY, names)
+    return rules.acronym_problems(nb, GLOSSARY, names)
 
 
 def test_acronym_lint_names_notebook_cell_and_unknown_term():
@@ -210,18 +210,18 @@ def test_visible_code_check_catches_a_name_only_a_hidden_cell_defines():
     hidden = new_code_cell("died = 3")
     hidden.metadata["tags"] = ["hide-input"]
     nb = nbformat.v4.new_notebook(cells=[hidden, new_code_cell("print(died)")])
-    assert checks.visible_code_problems(nb) == [
+    assert rules.visible_code_problems(nb) == [
         "cell 1: uses 'died', which no cell shown on the page defines"
     ]
     nb.cells[0].metadata["tags"] = []
-    assert checks.visible_code_problems(nb) == []
+    assert rules.visible_code_problems(nb) == []
 
 
 def test_a_folded_solution_counts_as_shown():
     solution = new_code_cell("answer = 42")
     solution.metadata.update(tags=["solution"], jupyter={"source_hidden": True})
     nb = nbformat.v4.new_notebook(cells=[solution, new_code_cell("display(answer)")])
-    assert checks.visible_code_problems(nb) == []
+    assert rules.visible_code_problems(nb) == []
 
 
 # -- the course -------------------------------------------------------------
@@ -230,12 +230,12 @@ def test_a_folded_solution_counts_as_shown():
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=NOTEBOOK_IDS)
 def test_course_citations_acronyms_and_visible_code_are_clean(path):
     nb = notebooks.read(path)
-    names = checks.outlet_words()
+    names = rules.outlet_words()
     problems = (
-        checks.citation_problems(nb)
-        + checks.markdown_problems(nb)
-        + checks.acronym_problems(nb, names=names)
-        + checks.visible_code_problems(nb)
+        rules.citation_problems(nb)
+        + rules.markdown_problems(nb)
+        + rules.acronym_problems(nb, names=names)
+        + rules.visible_code_problems(nb)
     )
     assert problems == [], f"{path.name}: " + "; ".join(problems)
 
@@ -244,5 +244,5 @@ def test_course_citations_acronyms_and_visible_code_are_clean(path):
 @pytest.mark.parametrize("stem", NOTEBOOK_IDS)
 def test_course_outputs_are_clean(stem):
     nb, _ = executed_notebook(stem)
-    problems = checks.output_problems(nb)
+    problems = rules.output_problems(nb)
     assert problems == [], f"{stem}: " + "; ".join(problems)

@@ -38,7 +38,7 @@ def test_a_data_page_has_an_anchor_per_row_and_escapes_every_value(tmp_path):
 
 def test_every_cited_kind_of_id_has_a_page_with_its_rows():
     pages = datapages.data_pages()
-    ids = markup.known_ids()
+    ids = data.row_ids()
     facts = data.load_facts()
     assert set(facts["id"]) <= ids
     anchors = set(re.findall(r'<tr id="([^"]+)"', pages["data/facts.html"]))

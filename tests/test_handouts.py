@@ -1,5 +1,5 @@
-"""Handouts (tools/handouts.py): each deck printed to a PDF, one page per slide, and the
-close-reading printout.
+"""Handouts (the print stage, helpers/publish/handouts.py): each deck printed to a PDF, one
+page per slide, and the close-reading printout.
 
 They are made from the real course built into a temporary folder, with Debian's
 Chromium; without it the tests are skipped, except in CI (CI=true), where they must run.
@@ -7,7 +7,6 @@ Chromium; without it the tests are skipped, except in CI (CI=true), where they m
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -22,13 +21,11 @@ from test_build import real_course
 
 from helpers import article
 from helpers.data import REPO_DIR
+from helpers.publish import handouts
 from helpers.publish.browser import chromium
 from helpers.publish.slides import SLIDE_HEIGHT_PX, SLIDE_WIDTH_PX
 
-SCRIPT = REPO_DIR / "tools" / "handouts.py"
-_spec = importlib.util.spec_from_file_location("handouts", SCRIPT)
-handouts = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(handouts)
+SCRIPT = Path(handouts.__file__)
 
 pytestmark = pytest.mark.notebook
 
@@ -41,14 +38,14 @@ def _flat(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def built(browser):  # noqa: F811
-    """The real course's build folder, with its handouts made by the script's command line."""
+    """The real course's build folder, with its handouts made by the print stage's command."""
     import hashlib
     import shutil
     import tempfile
 
     out, results = real_course()
     assert [r.name for r in results if r.status == "failed"] == []
-    # handouts already made from these exact decks by this exact script are reused
+    # handouts already made from these exact decks by this exact stage are reused
     key = hashlib.sha256(
         (out / ".build-manifest.json").read_bytes() + SCRIPT.read_bytes()
     ).hexdigest()[:20]
@@ -56,13 +53,14 @@ def built(browser):  # noqa: F811
     if kept.is_dir():
         shutil.copytree(kept, out / "handouts", dirs_exist_ok=True)
         return out
-    # the script imports this checkout's helpers, not those of wherever they are installed from
+    # the stage imports this checkout's helpers, not those of wherever they are installed from
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_DIR), os.environ.get("PYTHONPATH")])),
     }
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--build", str(out), "--no-contact-sheets"],
+        [sys.executable, "-m", "helpers.publish.handouts", "--build", str(out),
+         "--no-contact-sheets"],
         capture_output=True,
         text=True,
         timeout=600,

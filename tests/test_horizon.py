@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from conftest import NOTEBOOK_PATHS
 
-from helpers.publish import horizon
+from helpers.checks import horizon
 
 md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
 

@@ -65,7 +65,98 @@ def top_level_modules() -> dict[str, set[str]]:
 
 
 def _is_pipeline(name: str) -> bool:
-    return name == "publish" or name.startswith("publish.")
+    """The publishing pipeline or the editorial checks: for the build, tests and maintainers."""
+    return name.split(".")[0] in ("publish", "checks")
+
+
+def module_name(path: Path) -> str:
+    """``helpers/publish/cache.py`` -> ``helpers.publish.cache``; a package is its folder."""
+    parts = path.relative_to(REPO_DIR).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(root: Path = HELPERS) -> dict[str, set[str]]:
+    """Each module under ``root`` and the modules under it that it imports, wherever the
+    import sits (inside functions too; ``TYPE_CHECKING`` blocks are not imports at run time).
+
+    ``from helpers.x import y`` is an edge to ``helpers.x.y`` when that is a module, else to
+    ``helpers.x``; relative imports are resolved.
+    """
+    modules = {module_name(p): p for p in sorted(root.rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for stmt in node.body
+            for inner in ast.walk(stmt)
+        }
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges: set[str] = set()
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.Import):
+                edges |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*anchor, *([base] if base else [])])
+                for alias in node.names:
+                    full = f"{base}.{alias.name}"
+                    edges.add(full if full in modules else base)
+        graph[name] = {e for e in edges if e in modules and e != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import loop in ``graph``, each as the list of modules round it (depth-first)."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                found.append(path[path.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                visit(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_no_import_loop_in_helpers():
+    loops = cycles(import_graph())
+    assert not loops, "import loops: " + "; ".join(" -> ".join(loop) for loop in loops)
+
+
+def test_the_loop_test_finds_a_loop_even_inside_a_function(tmp_path):
+    package = tmp_path / "helpers"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "low.py").write_text("def f():\n    from helpers import high\n")
+    (package / "high.py").write_text("from helpers import low\n")
+    (package / "typed.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from helpers import high\n"
+    )
+    global REPO_DIR
+    saved, REPO_DIR = REPO_DIR, tmp_path
+    try:
+        graph = import_graph(package)
+    finally:
+        REPO_DIR = saved
+    assert graph["helpers.typed"] == set()
+    assert cycles(graph) == [["helpers.high", "helpers.low", "helpers.high"]]
 
 
 def test_helpers_imported_reads_every_form_of_import():

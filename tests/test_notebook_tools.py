@@ -7,7 +7,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import notebooks
-from helpers.publish import checks, execute, views
+from helpers.checks import rules
+from helpers.publish import execute, views
 
 GOOD = [
     new_markdown_cell("# A title\n\nIntro."),
@@ -27,7 +28,7 @@ def make(cells):
 
 
 def test_template_notebook_passes_lint():
-    assert checks.template_problems(make(GOOD)) == []
+    assert rules.template_problems(make(GOOD)) == []
 
 
 def test_lint_reports_each_broken_rule():
@@ -37,7 +38,7 @@ def test_lint_reports_each_broken_rule():
     )  # code after code? no: no lead-in
     cells[6] = new_code_cell("2 + 2", metadata={"tags": ["solution"]})
     cells[8] = new_markdown_cell("## Sources\n\nNone.")
-    problems = "\n".join(checks.template_problems(make(cells)))
+    problems = "\n".join(rules.template_problems(make(cells)))
     assert "cell 4: a code cell needs a markdown lead-in" in problems
     assert "cell 3: outputs are committed" in problems
     assert "cell 6: a solution must be collapsed" in problems
@@ -45,7 +46,7 @@ def test_lint_reports_each_broken_rule():
 
 
 def test_lint_requires_sections_time_and_objectives():
-    problems = "\n".join(checks.template_problems(make([new_markdown_cell("# Only a title")])))
+    problems = "\n".join(rules.template_problems(make([new_markdown_cell("# Only a title")])))
     for needle in (
         "overview",
         "prerequisites",
@@ -65,7 +66,7 @@ def test_lint_after_execution_requires_alt_text():
             {"output_type": "display_data", "data": {"image/png": "AA=="}, "metadata": {}}
         )
     ]
-    assert any("without alt text" in p for p in checks.template_problems(nb, executed=True))
+    assert any("without alt text" in p for p in rules.template_problems(nb, executed=True))
 
 
 def test_outline_reads_title_minutes_objectives():

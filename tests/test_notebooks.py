@@ -10,7 +10,8 @@ import pytest
 from conftest import NOTEBOOK_IDS, NOTEBOOK_PATHS, executed_notebook
 
 from helpers import data, notebooks
-from helpers.publish import cache, checks, execute, views
+from helpers.checks import rules
+from helpers.publish import cache, execute, views
 
 pytestmark = pytest.mark.notebook
 
@@ -22,7 +23,7 @@ def test_the_course_has_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=NOTEBOOK_IDS)
 def test_committed_notebook_follows_template(path):
-    problems = checks.template_problems(notebooks.read(path))
+    problems = rules.template_problems(notebooks.read(path))
     assert problems == [], f"{path.name}: " + "; ".join(problems)
 
 
@@ -52,7 +53,7 @@ def test_notebook_executes_offline_with_alt_text(stem):
         o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
     ]
     assert not errors
-    assert checks.template_problems(nb, executed=True) == []
+    assert rules.template_problems(nb, executed=True) == []
     # a notebook that shows nothing teaches nothing: every code cell must run,
     # and most of them must show a result
     code = [c for c in nb.cells if c.cell_type == "code"]

@@ -3,13 +3,14 @@
 import pytest
 
 from helpers import notebooks
-from helpers.publish import checks, execute, scaffold
+from helpers.checks import rules
+from helpers.publish import execute, scaffold
 
 
 def test_scaffold_passes_lint_and_executes(tmp_path):
     path = scaffold.scaffold("09-trade-routes", "Trade routes", folder=tmp_path)
     nb = notebooks.read(path)
-    assert checks.template_problems(nb) == []
+    assert rules.template_problems(nb) == []
     assert notebooks.outline(nb).title == "Trade routes"
     execute.execute(nb, path.name, timeout=60)
 

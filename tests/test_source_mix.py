@@ -5,8 +5,8 @@ import importlib.util
 import pytest
 
 from helpers import data
+from helpers.checks import sources
 from helpers.data import REPO_DIR, DataError
-from helpers.publish import sources
 
 
 def _tool():
@@ -62,7 +62,7 @@ def test_the_readme_shows_the_table_the_script_computes():
     tool = _tool()
     text = tool.README.read_text(encoding="utf-8")
     assert sources.markdown(sources.source_mix()) in text
-    assert tool.updated(text) == text and tool.main(["--check"]) == 0
+    assert sources.readme_updated(text) == text and tool.main(["--check"]) == 0
 
 
 def test_a_bad_origin_is_an_error_naming_file_and_line(tmp_csv):

@@ -21,11 +21,13 @@ The stages, one module each::
     assets.py     course.js/course.css and reveal.js, shipped inside build/
     editions.py   the take-away zips (and Binder's pins)
     pipeline.py   build() and the command line, putting the stages together
+    handouts.py   the print stage, after the build: decks as PDFs, contact sheets,
+                  the close-reading printout (``make handouts``)
 
-Beside them: ``checks.py`` and ``horizon.py`` (lints run by the tests),
-``browser.py`` (Debian's Chromium for tests and handouts), ``scaffold.py``
-(a new notebook from the template), ``sources.py`` (where the facts come
-from, for ``data/README.md``).
+Beside them: ``browser.py`` (Debian's Chromium for tests and handouts),
+``scaffold.py`` (a new notebook from the template). The editorial checks
+(outputs, citations, acronyms, "now", source mix) are not part of publishing:
+they are ``helpers.checks`` (``python -m helpers.checks``).
 
 What ``build/`` holds::
 
@@ -38,6 +40,7 @@ What ``build/`` holds::
     notebooks/student/NN-name.ipynb     solutions removed, no outputs
     notebooks/instructor/NN-name.ipynb  complete and executed
     notebooks/course-notebooks-student.zip, ...-instructor.zip
+    handouts/*.pdf, contact-sheets/*.png   written by the print stage (make handouts)
 
 Everything works offline: nothing is loaded from the network at view time.
 """

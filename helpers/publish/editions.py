@@ -1,14 +1,14 @@
 """The take-away editions: a zip a student or teacher unpacks anywhere and runs.
 
 Each edition (student, instructor) holds the notebooks with the ``helpers``
-package (without its publishing pipeline, ``helpers/publish/``, which no
-notebook imports), ``data/``, ``seeds/``, the licences, a ``pyproject.toml`` and a
-``requirements.txt`` that pins, from ``requirements.lock``, only what the
-notebooks need at run time and ends with ``-e .``: installing it installs
-``helpers`` in place, so ``helpers.data.REPO_DIR`` is the unpacked folder and
-the notebooks find ``data/`` with no ``sys.path`` edits. The README gives
-three steps for Linux, macOS and Windows, the course version and the date
-the facts run to.
+package (without its publishing pipeline, ``helpers/publish/``, and its
+editorial checks, ``helpers/checks/``, which no notebook imports), ``data/``,
+``seeds/``, the licences, a ``pyproject.toml`` and a ``requirements.txt``
+that pins, from ``requirements.lock``, only what the notebooks need at run
+time and ends with ``-e .``: installing it installs ``helpers`` in place, so
+``helpers.data.REPO_DIR`` is the unpacked folder and the notebooks find
+``data/`` with no ``sys.path`` edits. The README gives three steps for Linux,
+macOS and Windows, the course version and the date the facts run to.
 
 >>> runtime_requirements()[-1]
 '-e .'
@@ -32,7 +32,7 @@ RUNTIME_ROOTS = ("jupyterlab", "ipykernel", "pandas", "matplotlib", "ipywidgets"
 BUNDLED = ("helpers", "data", "seeds", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff")
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 # The pipeline (this package): for maintainers, never imported by a notebook.
-LEFT_OUT = ("helpers/publish",)
+LEFT_OUT = ("helpers/publish", "helpers/checks")
 TITLES = {"student": "Student edition", "instructor": "Instructor edition"}
 BLURBS = {
     "student": "Exercise solutions removed and no outputs: run every cell yourself.",

@@ -219,7 +219,7 @@ def known_row_ids() -> set[str]:
     from helpers import data
 
     try:
-        return markup.known_ids()
+        return data.row_ids()
     except (OSError, data.DataError):
         return set()
 

@@ -1,8 +1,10 @@
-"""Handouts from the built course: each deck as a PDF, a contact sheet per deck, the printout.
+"""The print stage: each deck as a PDF, a contact sheet per deck, the close-reading printout.
 
-    .venv/bin/python tools/handouts.py                    # from build/ (after `make course`)
-    .venv/bin/python tools/handouts.py --build other/     # from another build folder
-    .venv/bin/python tools/handouts.py --no-contact-sheets
+It runs after the site is built (``make handouts`` = ``make course`` then this stage):
+
+    .venv/bin/python -m helpers.publish.handouts                    # from build/
+    .venv/bin/python -m helpers.publish.handouts --build other/     # another build folder
+    .venv/bin/python -m helpers.publish.handouts --no-contact-sheets
 
 For every deck ``slides/NN-….slides.html`` it writes
 
@@ -31,8 +33,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from helpers import article
-from helpers.publish.browser import NoBrowser, chromium
 from helpers.data import REPO_DIR
+from helpers.publish.browser import NoBrowser, chromium
 
 SEED_README = REPO_DIR / "seeds" / "README.md"
 CLOSE_READING_PDF = "article-close-reading.pdf"

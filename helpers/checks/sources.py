@@ -115,3 +115,27 @@ def markdown(mix: pd.DataFrame) -> str:
     for topic, row in mix.iterrows():
         lines.append("| " + " | ".join([str(topic), *(str(int(v)) for v in row)]) + " |")
     return "\n".join(lines)
+
+
+# -- the table data/README.md shows (kept current by tools/source_mix.py --write) --
+
+README_START, README_END = "<!-- source-mix:start -->", "<!-- source-mix:end -->"
+
+
+def readme_section() -> str:
+    """The README's generated block: the table and the topics lacking a party's own sources."""
+    missing = missing_own_sources()
+    gaps = "; ".join(f"{topic} ({state})" for topic, state in missing) or "none"
+    return (
+        f"{README_START}\n{markdown(source_mix())}\n\n"
+        f"Topics where a state that is a party has none of its own outlets' pages: {gaps}."
+        f"\n{README_END}"
+    )
+
+
+def readme_updated(text: str) -> str:
+    """``text`` (data/README.md) with its generated block replaced by a fresh one."""
+    if README_START not in text or README_END not in text:
+        raise ValueError(f"data/README.md: markers {README_START} ... {README_END} not found")
+    before, rest = text.split(README_START, 1)
+    return before + readme_section() + rest.split(README_END, 1)[1]
