@@ -94,6 +94,21 @@ def _unescape_markdown(fragment: str) -> str:
     return html.unescape(_BACKSLASH.sub(r"\1", fragment))
 
 
+_ANY_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)\s]+\)")
+
+
+def link_labels(markdown: str) -> str:
+    """A Markdown line with every link replaced by its label, as plain text.
+
+    For places that show an objective or a title where its links cannot go
+    (the course's home page lists objectives whose glossary links point into a notebook).
+
+    >>> link_labels("compare how [PTI](00-start-here.ipynb#glossary) reported it")
+    'compare how PTI reported it'
+    """
+    return _unescape_markdown(_ANY_LINK.sub(r"\1", markdown))
+
+
 def markdown_to_html(markdown: str) -> str:
     """The small Markdown the helpers write (text and links) as safe HTML.
 

@@ -246,3 +246,34 @@ def test_course_outputs_are_clean(stem):
     nb, _ = executed_notebook(stem)
     problems = rules.output_problems(nb)
     assert problems == [], f"{stem}: " + "; ".join(problems)
+
+
+# -- weekdays ---------------------------------------------------------------
+
+
+def test_a_weekday_the_calendar_contradicts_is_caught_in_prose_and_rows(tmp_path, monkeypatch):
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            new_markdown("Munir arrived on Friday 14 July 2023."),
+            new_markdown("The crossing opened on 19 Dec 2020, a Monday."),
+            new_markdown('A source wrote "Monday 14 July 2023" in error.'),  # its words
+        ]
+    )
+    assert rules.weekday_problems(nb) == [
+        "cell 1: '19 Dec 2020, a Monday': 19 Dec 2020 was a Saturday; fix the weekday or the date"
+    ]
+    # a row's date gives the year a weekday without one is checked against
+    for name in ("facts.csv", "events.csv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    facts = (tmp_path / "facts.csv").read_text(encoding="utf-8")
+    bad = "F999,visit,Talks began on Tuesday 9 October,,2025-10-09,https://example.org/a,Dawn,,high,,\n"
+    (tmp_path / "facts.csv").write_text(facts + bad, encoding="utf-8")
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    lines = len(facts.splitlines()) + 1
+    assert rules.weekday_row_problems() == [
+        ("data/facts.csv", lines, "claim: 'Tuesday 9 October': 9 Oct 2025 was a Thursday")
+    ]
+
+
+def test_the_course_and_its_rows_have_no_wrong_weekday():
+    assert rules.weekday_row_problems() == []

@@ -4,13 +4,14 @@ One command runs them all and prints each hit with its notebook, cell and a fix:
 
     python -m helpers.checks                 # every check (output checks read build/)
     python -m helpers.checks --only now      # one check: template, citations, markdown,
-                                             # acronyms, visible-code, now, outputs, source-mix
+                                             # acronyms, visible-code, now, weekdays,
+                                             # outputs, source-mix
     make checks                              # build first, then every check (make test runs it)
 
 The rules live in three modules, the tests exercise each of them on bad examples:
 
 - :mod:`helpers.checks.rules`: outputs, citations, Markdown, acronyms, visible code,
-  the notebook template;
+  weekdays beside dates (in notebooks and data rows), the notebook template;
 - :mod:`helpers.checks.horizon`: "now", "currently", "still", "today" need an "as of";
 - :mod:`helpers.checks.sources`: every party to a topic is heard through its own outlets,
   and ``data/README.md`` shows the current source mix.
@@ -41,6 +42,7 @@ HINTS = {
     "visible-code": "show the cell that defines the name, or compute it in the visible cell",
     "now": "say 'as of <date>' or read the value from the data "
     "(data.facts_run_to(), offices.holders())",
+    "weekdays": "check the date against its source and the calendar; fix the weekday or the date",
     "outputs": "format the value in a helper (helpers/tables.py, markup.text) or hide the cell's "
     "input; never print a Python repr",
     "source-mix": "add the party's own outlets' pages to data/facts.csv, or admit the gap in "
@@ -85,6 +87,7 @@ def source_checks(nb: Any, name: str) -> list[Hit]:
     found += _hits("markdown", name, rules.markdown_problems(nb))
     found += _hits("acronyms", name, rules.acronym_problems(nb, names=rules.outlet_words()))
     found += _hits("visible-code", name, rules.visible_code_problems(nb))
+    found += _hits("weekdays", name, rules.weekday_problems(nb))
     found += [
         Hit("now", name, p.cell, str(p).split(": ", 1)[1], HINTS["now"])
         for p in horizon.lint(nb, name)
@@ -133,6 +136,16 @@ def source_mix_checks() -> list[Hit]:
     return found
 
 
+def data_checks() -> list[Hit]:
+    """The checks that read the data rows' text (a weekday beside a date)."""
+    from helpers.checks import rules
+
+    return [
+        Hit("weekdays", f"{file}, line {line}", None, problem, HINTS["weekdays"])
+        for file, line, problem in rules.weekday_row_problems()
+    ]
+
+
 def run(
     notebook_paths: Iterable[Path],
     executed_dir: Path | None,
@@ -171,7 +184,18 @@ def run(
             found += output_checks(copy, path.name)
     if "source-mix" in wanted:
         found += source_mix_checks()
+    if "weekdays" in wanted:
+        found += data_checks()
     return found
 
 
-__all__ = ["CHECKS", "HINTS", "Hit", "output_checks", "run", "source_checks", "source_mix_checks"]
+__all__ = [
+    "data_checks",
+    "CHECKS",
+    "HINTS",
+    "Hit",
+    "output_checks",
+    "run",
+    "source_checks",
+    "source_mix_checks",
+]

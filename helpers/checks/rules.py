@@ -397,6 +397,95 @@ def visible_code_problems(nb: Any) -> list[str]:
     return problems
 
 
+# -- 5. a weekday beside a date is the calendar's ----------------------------
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+)
+_MONTHS = {
+    form: number
+    for number, name in enumerate(_MONTH_NAMES.lower().split(), start=1)
+    for form in (name, name[:3], "sept" if number == 9 else name[:3])
+}
+_DAY = r"(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]{2,8})\.?(?:,?\s+(?P<year>\d{4}))?"
+_WEEKDAY = r"(?P<weekday>" + "|".join(_WEEKDAYS) + r")"
+# "Friday 14 July 2023", "Friday, 14 Jul"; and "14 July 2023, a Friday", "19 Dec 2020 (a Saturday)"
+WEEKDAY_DATE = (
+    re.compile(rf"\b{_WEEKDAY},?\s+{_DAY}\b"),
+    re.compile(rf"\b{_DAY},?\s+\(?(?:was\s+)?(?:a\s+)?{_WEEKDAY}\b"),
+)
+
+
+def weekday_problems_in(text: str, year: int | None = None) -> list[str]:
+    """Every weekday written beside a date in ``text`` that the calendar contradicts.
+
+    A date without a year takes ``year`` (the row's or the notebook's context); with
+    neither, it is not checked.
+
+    >>> weekday_problems_in("Munir arrived on Friday 14 July 2023.")
+    []
+    >>> weekday_problems_in("The crossing opened on 19 Dec 2020, a Monday.")
+    ["'19 Dec 2020, a Monday': 19 Dec 2020 was a Saturday"]
+    >>> weekday_problems_in("strikes on Thursday 9 October", year=2025)
+    []
+    """
+    import datetime as dt
+
+    problems = []
+    matches = sorted(
+        (m for pattern in WEEKDAY_DATE for m in pattern.finditer(text)), key=lambda m: m.start()
+    )
+    for match in matches:
+        parts = {k: v for k, v in match.groupdict().items() if v}
+        month = _MONTHS.get(parts.get("month", "").lower())
+        found_year = int(parts["year"]) if "year" in parts else year
+        if month is None or found_year is None:
+            continue
+        try:
+            date = dt.date(found_year, month, int(parts["day"]))
+        except ValueError:
+            continue
+        if _WEEKDAYS[date.weekday()] != parts["weekday"]:
+            problems.append(
+                f"{match.group(0)!r}: {date.day} {date:%b %Y} was a {_WEEKDAYS[date.weekday()]}"
+            )
+    return problems
+
+
+def weekday_problems(nb: Any) -> list[str]:
+    """Weekdays beside dates (with their year) in markdown cells that the calendar contradicts.
+
+    Only what the course says in its own voice is read: quotations are a source's words.
+    """
+    from helpers.checks.horizon import _QUOTED
+
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            for problem in weekday_problems_in(_QUOTED.sub("", cell.source)):
+                problems.append(f"cell {index}: {problem}; fix the weekday or the date")
+    return problems
+
+
+def weekday_row_problems() -> list[tuple[str, int, str]]:
+    """``(file, line, problem)`` for each data row whose text gives a weekday the calendar
+    contradicts; a date without a year takes the year of the row's own date."""
+    import csv
+
+    found = []
+    for name, columns in (("facts", ("claim", "note")), ("events", ("event", "note"))):
+        dataset = data.DATASETS[name]
+        path = data.data_dir() / dataset.filename
+        with path.open(encoding="utf-8", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                year = int(row["date"][:4]) if row.get("date", "")[:4].isdigit() else None
+                for column in columns:
+                    for problem in weekday_problems_in(row.get(column, ""), year):
+                        found.append((f"data/{dataset.filename}", line, f"{column}: {problem}"))
+    return found
+
+
 # -- the template: sections, time, objectives, lead-ins, hidden solutions -----
 
 # The template every notebook follows (see README, "Adding a notebook").

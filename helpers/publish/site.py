@@ -143,7 +143,9 @@ def index_page(
 
     rows = []
     for r in results:
-        objectives = "".join(f"<li>{html.escape(o)}</li>" for o in r.objectives)
+        objectives = "".join(
+            f"<li>{html.escape(markup.link_labels(o))}</li>" for o in r.objectives
+        )
         minutes = f"{r.minutes} minutes" if r.minutes else "time not stated"
         has_files = available is None or r.name in available
         note = ""
