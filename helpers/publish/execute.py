@@ -188,24 +188,34 @@ def stop_pool(pool: cf.ProcessPoolExecutor, seconds: float = 2.0) -> None:
     polls. A worker reaped behind the pool's back (``os.waitpid``, psutil)
     looks alive to those handles for ever: the manager thread would spin in
     ``shutdown_workers`` and hold the interpreter's exit. The kernels are the
-    workers' children, not this process's: psutil kills them first, so none
-    is left without its worker; all are waited for at most ``seconds`` in all.
+    workers' children, not this process's: the workers are frozen first
+    (SIGSTOP), so that none starts another kernel, psutil kills the kernels,
+    then the pool's handles kill the workers; all within ``seconds`` in all.
     """
     import psutil  # comes with ipykernel
 
     workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
     pool.shutdown(wait=False, cancel_futures=True)
+    handles = []
+    for worker in workers:  # frozen first, so that none starts a kernel while we look
+        if worker.pid is None:  # never started (psutil.Process(None) is this process)
+            continue
+        with contextlib.suppress(psutil.Error):
+            handles.append(psutil.Process(worker.pid))
+            handles[-1].suspend()
+    deadline = time.monotonic() + seconds
+    while any(_running(h, stopped_too=False) for h in handles) and time.monotonic() < deadline:
+        time.sleep(0.005)
     kernels = []
-    for worker in workers:
-        with contextlib.suppress(psutil.Error, ValueError):
-            kernels += psutil.Process(worker.pid).children(recursive=True)
+    for handle in handles:
+        with contextlib.suppress(psutil.Error):
+            kernels += handle.children(recursive=True)
     for kernel in kernels:
         with contextlib.suppress(psutil.Error):
             kernel.kill()
     for worker in workers:
         with contextlib.suppress(OSError, ValueError):
             worker.kill()
-    deadline = time.monotonic() + seconds
     for worker in workers:
         with contextlib.suppress(OSError, ValueError, AssertionError):
             worker.join(max(0.0, deadline - time.monotonic()))
@@ -213,14 +223,16 @@ def stop_pool(pool: cf.ProcessPoolExecutor, seconds: float = 2.0) -> None:
         time.sleep(0.02)
 
 
-def _running(process: Any) -> bool:
-    """Whether a psutil process still runs (a zombie, dead but not yet reaped, does not)."""
+def _running(process: Any, stopped_too: bool = True) -> bool:
+    """Whether a psutil process still runs (a zombie, dead but not yet reaped, does not;
+    nor, unless ``stopped_too``, one stopped by SIGSTOP)."""
     import psutil  # comes with ipykernel
 
     try:
-        return process.status() != psutil.STATUS_ZOMBIE
+        status = process.status()
     except psutil.Error:
         return False
+    return status != psutil.STATUS_ZOMBIE and (stopped_too or status != psutil.STATUS_STOPPED)
 
 
 def kill_descendants() -> None:

@@ -286,7 +286,9 @@ def _stop_cleanly_on_signals() -> dict[int, Any]:
         signal.alarm(int(STOP_WITHIN) + 1)  # and should even that thread never run: SIGALRM
         raise KeyboardInterrupt
 
-    return {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    # a signal the build was started ignoring stays ignored (`nohup`, a script's `cmd &`)
+    wanted = [signum for signum in STOP_SIGNALS if signal.getsignal(signum) != signal.SIG_IGN]
+    return {signum: signal.signal(signum, stop) for signum in wanted}
 
 
 def _end_after(seconds: float) -> None:
