@@ -10,7 +10,9 @@ happened, to the new build), the next build finishes and equals a clean build
 byte for byte, and no temporary folder is left. Cache entries are corrupted
 three ways, two builds run at once, and an unwritable ``build/`` is refused
 in one line. The points are fixed, not random, so every run injects the same
-faults (docs/reliability.md has the table).
+faults (docs/reliability.md has the table). A sweep then stops clean builds at
+moments spread over a whole build (seeded random ones; every 0.5 s on demand),
+three ways: SIGTERM, Ctrl-C, and SIGTERM to ``make course``.
 """
 
 from __future__ import annotations
@@ -615,10 +617,15 @@ def stop_at(root: Path, moment: float, stop: str, before: dict[str, bytes]) -> d
         time.sleep(0.1)
         left = tagged(tag)
     record["left"] = [f"{p.pid} {' '.join(p.cmdline())[:60]}" for p in left]
-    if not record["exited"]:  # stuck, or spinning? (the bug this sweep was written for)
+    if not record["exited"]:  # slow, stuck, or spinning? (the bug this sweep was written for)
         with contextlib.suppress(psutil.Error):
             record["cpu"] = _cpu_share(psutil.Process(process.pid))
-    for proc in [*left, *([] if record["exited"] else [psutil.Process(process.pid)])]:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=3 * STOP_WITHIN)
+        state = "ended" if process.poll() is not None else "still running"
+        after = time.monotonic() - signalled
+        record["cpu"] = f"{record.get('cpu', '?')}; {state} {after:.0f} s after the signal"
+    for proc in [*left, *([] if process.poll() is not None else [psutil.Process(process.pid)])]:
         with contextlib.suppress(psutil.Error):
             proc.kill()  # so that one failure does not hang the rest of the run
     process.wait()

@@ -261,7 +261,7 @@ def _build_and_report(args: argparse.Namespace) -> int:
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-STOP_WITHIN = 3.0  # seconds a stopped build may spend cleaning up before it is ended outright
+STOP_WITHIN = 2.0  # seconds a stopped build may spend cleaning up before it is ended outright
 
 
 def _stop_cleanly_on_signals() -> dict[int, Any]:
