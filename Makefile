@@ -36,13 +36,15 @@ $(NODE_STAMP): package.json package-lock.json
 setup: $(STAMP) $(NODE_STAMP)
 
 # Without npm (a teacher on Windows with conda) everything but the decks is built.
+# `exec`: the build takes the recipe shell's place, so a SIGTERM that make passes on
+# to its child (`kill` on make) reaches the build, which then stops cleanly.
 course: $(STAMP)
 	@if command -v npm >/dev/null 2>&1; then \
 	  $(MAKE) --no-print-directory $(NODE_STAMP) && \
-	  $(BIN)/python -m helpers.publish $(if $(JOBS),-j $(JOBS)); \
+	  exec $(BIN)/python -m helpers.publish $(if $(JOBS),-j $(JOBS)); \
 	else \
 	  echo "npm not found: building everything but the slide decks (install Node.js with npm, then make course again, for the decks)"; \
-	  $(BIN)/python -m helpers.publish --no-slides $(if $(JOBS),-j $(JOBS)); \
+	  exec $(BIN)/python -m helpers.publish --no-slides $(if $(JOBS),-j $(JOBS)); \
 	fi
 
 # Needs Debian's Chromium (/usr/bin/chromium); exits 2 with one line when it is missing.

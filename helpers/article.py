@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from helpers.actors import mentions
-from helpers.data import REPO_DIR
+from helpers.data import REPO_DIR, course_folder
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SEED_PATH = REPO_DIR / "seeds" / "000_4ddd4b4e2e9e0105.txt"
+SEED_NAME = "000_4ddd4b4e2e9e0105.txt"
+# seeds/ is found as data/ is (helpers.data.data_dir): beside the package, else above the notebook
+SEED_PATH = (course_folder("seeds", (SEED_NAME,)) or REPO_DIR / "seeds") / SEED_NAME
 SEED_SHA256 = "5d675d4b08ea3f5ceccfc085bb4723f7022fb7f5f74190f1c613b04ef3777f12"
 
 # Abbreviations after which a full stop does not end a sentence.

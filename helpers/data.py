@@ -31,15 +31,37 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REPO_DIR = Path(__file__).resolve().parent.parent
+COURSE_CSVS = ("events.csv", "facts.csv")  # what tells the course's data/ from any other
 
 
 def data_dir() -> Path:
-    """Where the course's data is: ``$COURSE_DATA_DIR`` if set, else ``data/`` in the course.
+    """Where the course's data is, the first of:
 
-    The variable points the helpers at another copy (a test's, a maintainer's
-    draft) without touching any notebook.
+    1. ``$COURSE_DATA_DIR``: another copy (a test's, a maintainer's draft);
+    2. ``data/`` beside the ``helpers`` package: a checkout, or an unpacked zip
+       installed in place (``pip install -e .``) or not installed at all;
+    3. the nearest ``data/`` holding the course's CSV files in the working
+       folder or above it: a zip installed with ``pip install .`` (its helpers
+       are in site-packages) run from the unpacked folder.
+
+    If there is none, ``data/`` beside the package (``require_data_dir`` says how to fix it).
     """
-    return Path(os.environ.get("COURSE_DATA_DIR") or REPO_DIR / "data")
+    if os.environ.get("COURSE_DATA_DIR"):
+        return Path(os.environ["COURSE_DATA_DIR"])
+    return course_folder("data", COURSE_CSVS) or REPO_DIR / "data"
+
+
+def course_folder(name: str, holding: Sequence[str]) -> Path | None:
+    """The folder ``name`` beside the ``helpers`` package, else the nearest one in the
+    working folder or above it, that holds every file in ``holding``; None if none does."""
+    try:
+        here = Path.cwd()
+    except OSError:  # the working folder was deleted
+        here = REPO_DIR
+    for parent in (REPO_DIR, here, *here.parents):
+        if all((parent / name / file).is_file() for file in holding):
+            return parent / name
+    return None
 
 
 def require_data_dir(folder: Path | None = None) -> Path:
@@ -52,9 +74,14 @@ def require_data_dir(folder: Path | None = None) -> Path:
     folder = data_dir() if folder is None else folder
     if folder.is_dir():
         return folder
-    where = "COURSE_DATA_DIR points at" if os.environ.get("COURSE_DATA_DIR") else "expected"
+    where = (
+        f"COURSE_DATA_DIR points at {folder}"
+        if os.environ.get("COURSE_DATA_DIR")
+        else f"expected {folder}, or a data/ folder with {' and '.join(COURSE_CSVS)} in "
+        "the working folder or above it"
+    )
     raise DataError(
-        f"the course's data folder is missing ({where} {folder}). Unpack the whole zip, so "
+        f"the course's data folder is missing ({where}). Unpack the whole zip, so "
         "that data/ sits beside helpers/ and notebooks/, or set COURSE_DATA_DIR to the folder "
         "that holds the course's CSV files."
     )

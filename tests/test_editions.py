@@ -9,10 +9,15 @@ there with the network blocked. The venv is kept in
 ``make test`` only unpacks and checks. Outside CI, a registry that cannot be
 reached skips these tests; in CI (``CI=true``) it fails them.
 
-What runs: every notebook of the student edition (solutions removed), the
-first notebook of the instructor edition (every one in CI), a student bundle
+What runs: every notebook of the student edition (solutions removed) three
+times, once per way a student may install it (INSTALLS: in place with
+``-e``, as the README says; copied into site-packages with ``pip install .``;
+not installed, the helpers imported from the unpacked folder), the first
+notebook of the instructor edition (every one in CI), a student bundle
 without ``data/``, and the Binder steps (``binder/requirements.txt``,
-``binder/postBuild``, one notebook) in a copy of the repository.
+``binder/postBuild``, one notebook) in a copy of the repository. The three
+installs share one venv, taking turns: only the course's own package is
+installed again, offline (``--no-deps --no-index --no-build-isolation``).
 """
 
 from __future__ import annotations
@@ -57,18 +62,22 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 offline = os.environ.pop("COURSE_TEST_OFFLINE_DIR")
-env = dict(os.environ, PYTHONPATH=offline, COURSE_OFFLINE="1")
+path_now = os.environ.get("PYTHONPATH")
+env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [offline, path_now])))
+env["COURSE_OFFLINE"] = "1"
 for path in map(Path, sys.argv[1:]):
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
-        "import sys, helpers.data; print(helpers.data.REPO_DIR, sys.prefix, sep='|')"))
+        "import sys, helpers.data; print(helpers.data.__file__, helpers.data.DATA_DIR, "
+        "sys.prefix, sep='|')"))
     client = NotebookClient(
         nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
     try:
         client.execute(env=env)
         where = nb.cells[-1].outputs[0]["text"].strip().split("|")
-        print(json.dumps({"name": path.name, "error": "", "repo": where[0], "prefix": where[1]}))
+        found = {"helpers": where[0], "data": where[1], "prefix": where[2]}
+        print(json.dumps({"name": path.name, "error": "", **found}))
     except CellExecutionError as err:
         cell = next(
             i for i, c in enumerate(nb.cells)
@@ -204,6 +213,45 @@ def test_without_its_data_folder_the_course_says_what_is_missing_and_how_to_fix_
     assert str(missing) in last and "COURSE_DATA_DIR" in last and "Unpack the whole zip" in last
 
 
+def _where_data_is(site: Path, cwd: Path, **env: str) -> str:
+    """The data folder ``helpers.data`` finds, imported from ``site``, run in ``cwd``."""
+    clean = {k: v for k, v in os.environ.items() if k != "COURSE_DATA_DIR"}
+    done = subprocess.run(
+        [sys.executable, "-c", "from helpers import data; print(data.DATA_DIR)"],
+        env={**clean, "PYTHONPATH": str(site), **env},
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
+    assert done.returncode == 0 or "DataError" in done.stderr, done.stderr
+    return done.stdout.strip() or done.stderr.strip().splitlines()[-1]
+
+
+def test_the_helpers_find_data_beside_them_else_above_the_working_folder(tmp_path):
+    """The order: COURSE_DATA_DIR, data/ beside the package, the nearest course data/ above
+    the working folder (a data/ without the course's CSV files does not count)."""
+    site = tmp_path / "site-packages"  # the helpers alone, as `pip install .` leaves them
+    shutil.copytree(REPO / "helpers", site / "helpers", ignore=shutil.ignore_patterns("publish"))
+    course = tmp_path / "course"
+    shutil.copytree(REPO / "data", course / "data")
+    notebooks = course / "notebooks"
+    (notebooks / "data").mkdir(parents=True)  # a student's own data/, not the course's
+    (notebooks / "data" / "my-notes.csv").write_text("a,b\n")
+    assert _where_data_is(site, notebooks) == str(course / "data")
+    assert _where_data_is(site, course) == str(course / "data")
+    # data/ beside the package comes first (a checkout, an unpacked zip installed in place)
+    shutil.copytree(REPO / "data", site / "data")
+    assert _where_data_is(site, notebooks) == str(site / "data")
+    # and COURSE_DATA_DIR before either
+    assert _where_data_is(site, notebooks, COURSE_DATA_DIR=str(tmp_path)) == str(tmp_path)
+    # with none, the error says where it looked
+    shutil.rmtree(site / "data")
+    last = _where_data_is(site, tmp_path)
+    assert last.startswith("helpers.data.DataError: the course's data folder is missing")
+    assert f"expected {site / 'data'}, or a data/ folder with events.csv" in last
+
+
+
 @pytest.mark.notebook
 def test_a_build_without_npm_leaves_out_only_the_decks(tmp_path):
     from test_build import noop, real_course
@@ -264,14 +312,32 @@ def _key(*parts: bytes | str) -> str:
     return digest.hexdigest()[:16]
 
 
+# How a student may install an unpacked bundle, and what pip does for each: in place (the
+# README's `pip install -r requirements.txt` ends with `-e .`), copied into site-packages
+# (`pip install .`), or not at all (the helpers imported from the unpacked folder).
+INSTALLS = {
+    "editable": ["install", "--no-deps", "--no-index", "--no-build-isolation", "-e"],
+    "site-packages": [
+        "install",
+        "--no-deps",
+        "--no-index",
+        "--no-build-isolation",
+        "--force-reinstall",
+    ],
+    "not installed": ["uninstall", "--yes", "pakistan-iran-course"],
+}
+
+
 @contextlib.contextmanager
-def course_venv(requirements: Path, project: Path, editable: bool = True) -> Iterator[Path]:
+def course_venv(
+    requirements: Path, project: Path, install: str | None = "editable"
+) -> Iterator[Path]:
     """A venv with ``requirements``' pins, held for the block (tests take turns on it).
 
     Made once per set of pins by ``pip install -r requirements`` run in
-    ``project``, as a student's step 2 does. When it already exists and
-    ``editable``, only ``project``'s helpers are installed again (``-e``), so
-    each test sees its own bundle's helpers.
+    ``project``, as a student's step 2 does. Then ``project``'s helpers are
+    installed again as ``install`` says (an INSTALLS key; None leaves them as
+    they are), so each test sees its own bundle's helpers, installed its way.
     """
     pins = sorted(line for line in requirements.read_text().splitlines() if "==" in line)
     venv = VENVS / _key("\n".join(pins), sys.version)
@@ -290,20 +356,11 @@ def course_venv(requirements: Path, project: Path, editable: bool = True) -> Ite
                 shutil.rmtree(venv, ignore_errors=True)
                 _registry_failure(f"pip install -r {requirements.name}", done)
             (venv / ".complete").touch()
-        if editable and not fresh:
-            done = _run(
-                [
-                    python,
-                    "-m",
-                    "pip",
-                    "install",
-                    "-q",
-                    "--no-deps",
-                    "--no-build-isolation",
-                    "-e",
-                    str(project),
-                ]
-            )
+        if install is not None and not (fresh and install == "editable"):
+            command = [python, "-m", "pip", "-q", *INSTALLS[install]]
+            if install != "not installed":
+                command.append(str(project))
+            done = _run(command, cwd=project)
             assert done.returncode == 0, done.stdout + done.stderr
         yield venv
 
@@ -314,12 +371,16 @@ def _installed(venv: Path) -> dict[str, str]:
     return _pins(done.stdout.splitlines())
 
 
-def run_notebooks(venv: Path, project: Path, paths: list[Path]) -> list[dict]:
-    """Execute ``paths`` with ``venv``'s Python, from outside the repository, offline."""
+def run_notebooks(
+    venv: Path, project: Path, paths: list[Path], python_path: str = ""
+) -> list[dict]:
+    """Execute ``paths`` with ``venv``'s Python, from outside the repository, offline
+    (``python_path``: where else the kernel may import from)."""
     env = {
         "JUPYTER_DATA_DIR": str(project / ".jupyter-data"),
         "JUPYTER_PATH": "",
         "COURSE_TEST_OFFLINE_DIR": str(execute.OFFLINE_DIR),
+        "PYTHONPATH": python_path,
     }
     done = _run(
         [str(venv / "bin" / "python"), "-c", RUNNER, *map(str, paths)], cwd=project, env=env
@@ -350,18 +411,32 @@ def _record(key: str, prefix: str) -> None:
     _passed(key).touch()
 
 
-def _check_runs(results: list[dict], bundle: Path, venv: Path, names: list[str]) -> None:
+def _check_runs(
+    results: list[dict], bundle: Path, venv: Path, names: list[str], helpers_in: Path | None = None
+) -> None:
+    """Every notebook ran, in ``venv``'s Python, with the helpers from ``helpers_in``
+    (default: ``bundle``) and the data from ``bundle``."""
     assert [r["name"] for r in results] == names
     failed = {r["name"]: r["error"] for r in results if r["error"]}
     assert failed == {}
     for r in results:
-        assert Path(r["repo"]).resolve() == bundle.resolve(), "the kernel used other helpers"
+        helpers = Path(r["helpers"]).resolve()
+        assert helpers.is_relative_to((helpers_in or bundle).resolve()), f"other helpers: {helpers}"
+        assert Path(r["data"]).resolve() == (bundle / "data").resolve(), "other data"
         assert Path(r["prefix"]).resolve() == venv.resolve(), "the kernel ran in another Python"
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("edition", ["student", "instructor"])
-def test_an_edition_runs_from_a_fresh_venv_outside_the_repository(edition):
+@pytest.mark.parametrize(
+    ("edition", "install"),
+    [
+        ("student", "editable"),
+        ("student", "site-packages"),
+        ("student", "not installed"),
+        ("instructor", "editable"),
+    ],
+)
+def test_an_edition_runs_from_a_fresh_venv_outside_the_repository(edition, install):
     from test_build import real_course
 
     out, results = real_course()
@@ -372,17 +447,24 @@ def test_an_edition_runs_from_a_fresh_venv_outside_the_repository(edition):
         assert names == [f"{r.name}.ipynb" for r in results]
         if edition == "instructor" and not IN_CI:
             names = names[:1]  # the student edition runs them all; CI runs both in full
-        key = f"{edition}-{_key(raw, RUNNER, *names)}"
+        key = f"{edition}-{install.replace(' ', '-')}-{_key(raw, RUNNER, *names)}"
         if _passed(key).exists():
             return
-        with course_venv(bundle / "requirements.txt", bundle) as venv:
+        with course_venv(bundle / "requirements.txt", bundle, install) as venv:
             pinned = _pins((bundle / "requirements.txt").read_text().splitlines())
-            extra = set(_installed(venv)) - set(pinned) - {"setuptools", "wheel", "pip"}
+            installed = _installed(venv)
+            installed.pop("pakistan-iran-course", None)  # the bundle itself, in site-packages
+            extra = set(installed) - set(pinned) - {"setuptools", "wheel", "pip"}
             assert extra == set(), "installed without a pin"
-            assert _installed(venv).items() >= pinned.items()
+            assert installed.items() >= pinned.items()
             paths = [bundle / "notebooks" / name for name in names]
-            _check_runs(run_notebooks(venv, bundle, paths), bundle, venv, names)
-        _record(key, edition)
+            if install == "not installed":  # the helpers come from the unpacked folder
+                ran = run_notebooks(venv, bundle, paths, python_path=str(bundle))
+            else:
+                ran = run_notebooks(venv, bundle, paths)
+            # pip install . copies the helpers into the venv; data/ stays in the folder
+            _check_runs(ran, bundle, venv, names, venv if install == "site-packages" else bundle)
+        _record(key, f"{edition}-{install.replace(' ', '-')}")
     finally:
         shutil.rmtree(bundle.parent, ignore_errors=True)
 
@@ -499,7 +581,7 @@ def test_the_binder_steps_install_the_course_and_run_a_notebook_in_a_fresh_venv(
         key = f"binder-{_key(tree, RUNNER)}"
         if _passed(key).exists():
             return
-        with course_venv(copy / "binder" / "requirements.txt", copy, editable=False) as venv:
+        with course_venv(copy / "binder" / "requirements.txt", copy, install=None) as venv:
             env = {"PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
             done = _run(["bash", str(copy / "binder" / "postBuild")], cwd=copy, env=env)
             if done.returncode and ("npm" in done.stderr and "ERR" in done.stderr):

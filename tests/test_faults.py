@@ -10,20 +10,27 @@ happened, to the new build), the next build finishes and equals a clean build
 byte for byte, and no temporary folder is left. Cache entries are corrupted
 three ways, two builds run at once, and an unwritable ``build/`` is refused
 in one line. The points are fixed, not random, so every run injects the same
-faults (docs/reliability.md has the table).
+faults (docs/reliability.md has the table). A sweep then stops clean builds at
+moments spread over a whole build (seeded random ones; every 0.5 s on demand),
+three ways: SIGTERM, Ctrl-C, and SIGTERM to ``make course``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
+import hashlib
+import json
 import os
+import random
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -418,3 +425,280 @@ def test_an_unwritable_build_folder_is_one_clear_line_and_nothing_half_written(t
     assert "Traceback" not in done.stderr
     assert blocker.read_text().startswith("a file where")
     assert course.leftovers() == []
+
+
+# ---------------------------------------------------------------- the kill-time sweep
+#
+# A clean build is stopped at moments spread over the whole build, not at checkpoints:
+# a stop can land anywhere (starting up, executing, exporting, writing the site,
+# swapping build/, exiting). Four notebooks on two workers, so that while two run two
+# wait in the pool's queue: the state in which a stop used to race the pool's own
+# shutdown and spin for ever (issue 20).
+SWEEP_COUNT, SWEEP_JOBS = 4, 2
+# COURSE_SWEEP_NOTEBOOKS=notebooks sweeps the real course instead (slow: not in make test).
+SWEEP_NOTEBOOKS = os.environ.get("COURSE_SWEEP_NOTEBOOKS")
+# Kill moments per way of stopping: seeded random moments, one in each of as many
+# slices of the build (the ways interleave, so together they cover it evenly). With
+# COURSE_SWEEP_STEP=0.5 every 0.5 s through a whole build instead, until one finishes
+# before its moment (docs/reliability.md's table); COURSE_SWEEP_SEED replays a run.
+SWEEP_KILLS = int(os.environ.get("COURSE_SWEEP_KILLS", "2"))
+SWEEP_STEP = float(os.environ.get("COURSE_SWEEP_STEP", "0"))
+SWEEP_SEED = int(os.environ.get("COURSE_SWEEP_SEED") or random.SystemRandom().randrange(10**6))
+STOP_WITHIN = 5.0  # seconds from the signal to no process of the build left
+# how a build is stopped: (what runs, whom the signal goes to, which signal)
+STOPS = {
+    "SIGTERM": ("build", "process", signal.SIGTERM),  # kill PID
+    "Ctrl-C": ("build", "group", signal.SIGINT),  # a terminal's Ctrl-C: its whole group
+    "make SIGTERM": ("make", "process", signal.SIGTERM),  # kill PID of `make course`
+}
+
+
+def _sweep_root(folder: Path) -> Path:
+    """A checkout to stop builds in: the snapshot, the Makefile, and a version 1 course."""
+    shutil.copytree(checkout(), folder, symlinks=True)
+    for name in ("Makefile", "package.json", "package-lock.json"):
+        shutil.copy2(REPO_DIR / name, folder)
+    (folder / ".venv").symlink_to(sys.prefix)  # the Makefile's $(BIN)/python: this venv
+    for stamp in ("node_modules/.installed", ".installed"):  # nothing for make to install
+        (folder / stamp).touch()
+    sweep_course(folder / "notebooks", "1")
+    return folder
+
+
+def sweep_course(folder: Path, version: str) -> None:
+    """Write ``version`` of the sweep's course (the synthetic one, or SWEEP_NOTEBOOKS')."""
+    if not SWEEP_NOTEBOOKS:
+        write_fault_course(folder, version, SWEEP_COUNT)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sorted(Path(SWEEP_NOTEBOOKS).resolve().glob("[0-9][0-9]-*.ipynb")):
+        nb = nbformat.read(source, as_version=4)
+        nb.cells.append(nbformat.v4.new_markdown_cell(f"Version {version}.", id=f"v{version}"))
+        nbformat.write(nb, folder / source.name)
+
+
+@functools.cache
+def sweep_start() -> tuple[Path, float]:
+    """A checkout with a good build of version 1 of the sweep's course, and the seconds
+    that clean build took (the moments are spread over that)."""
+
+    def make(root: Path) -> None:
+        _sweep_root(root)
+        started = time.monotonic()
+        done = subprocess.run(
+            _build_args(root), cwd=root, env=_sweep_env(""), capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        (root / "seconds").write_text(f"{time.monotonic() - started:.2f}")
+
+    root = shared("sweep-start", make)
+    return root, float((root / "seconds").read_text())
+
+
+def _build_args(root: Path) -> list[str]:
+    """``make course`` spelt out: the build the Makefile runs, with its default folders."""
+    return [
+        sys.executable,
+        "-m",
+        "helpers.publish",
+        "--notebooks",
+        str(root / "notebooks"),
+        "--out",
+        str(root / "build"),
+        "--cache-dir",
+        str(root / ".cache" / "build"),
+        "-j",
+        str(SWEEP_JOBS),
+    ]
+
+
+def _sweep_env(tag: str) -> dict[str, str]:
+    """The build's environment, marked with ``tag``: every process it starts inherits it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+    for name in ("COURSE_BUILD_PAUSE", "COURSE_TEST_CELL_FLAG"):
+        env.pop(name, None)
+    env["COURSE_SWEEP_TAG"] = tag
+    return env
+
+
+def tagged(tag: str) -> list:
+    """Every live process (not a zombie) whose environment carries ``tag``."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("COURSE_SWEEP_TAG") == tag and proc.status() != "zombie":
+                found.append(proc)
+        except psutil.Error:
+            pass
+    return found
+
+
+def whole(out: Path) -> bool:
+    """Whether ``out`` is one whole build: every file its manifest lists, with its hash,
+    and no other file."""
+    try:
+        manifest = json.loads((out / cache.MANIFEST).read_text())
+    except (OSError, ValueError):
+        return False
+    files = {p.relative_to(out).as_posix(): p for p in out.rglob("*") if p.is_file()}
+    files.pop(cache.MANIFEST)
+    return set(files) == set(manifest["files"]) and all(
+        hashlib.sha256(files[rel].read_bytes()).hexdigest() == digest
+        for rel, digest in manifest["files"].items()
+    )
+
+
+def lock_free(cache_dir: Path) -> bool:
+    """Whether a build could take the cache's lock at once."""
+    if not (cache_dir / ".lock").exists():
+        return True
+    with open(cache_dir / ".lock", "a") as handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        fcntl.lockf(handle, fcntl.LOCK_UN)
+    return True
+
+
+def sweep_moments(stop: str, seconds: float) -> list[float]:
+    """When to stop each build of the sweep, in seconds after it starts.
+
+    The build's ``seconds`` are cut into ``SWEEP_KILLS`` slices per way of
+    stopping; a seeded shuffle deals them out, so every way lands anywhere
+    from one run to the next, and each kill falls at a random point of its slice.
+    """
+    if SWEEP_STEP:
+        return [round(i * SWEEP_STEP, 2) for i in range(int(3 * seconds / SWEEP_STEP) + 2)]
+    slices = list(range(SWEEP_KILLS * len(STOPS)))
+    random.Random(SWEEP_SEED).shuffle(slices)
+    draw = random.Random(f"{SWEEP_SEED}-{stop}")
+    mine = sorted(slices[list(STOPS).index(stop) :: len(STOPS)])
+    return [round((k + draw.random()) * seconds / len(slices), 2) for k in mine]
+
+
+def stop_at(root: Path, moment: float, stop: str, before: dict[str, bytes]) -> dict:
+    """Start a clean build in ``root``, stop it ``moment`` seconds in; what happened."""
+    shutil.rmtree(root / "build", ignore_errors=True)
+    shutil.copytree(root / "good-build", root / "build")  # the last good build, each time
+    for entry in (root / ".cache" / "build").glob("*"):  # a clean build (the lock file stays)
+        if entry.name != ".lock":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    runs, whom, signum = STOPS[stop]
+    tag = uuid.uuid4().hex
+    command = (
+        ["make", "--no-print-directory", "course", f"JOBS={SWEEP_JOBS}", "STAMP=.installed"]
+        if runs == "make"
+        else _build_args(root)
+    )
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command,
+        cwd=root,
+        env=_sweep_env(tag),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as in a terminal
+        preexec_fn=_as_in_a_terminal,
+    )
+    time.sleep(max(0.0, started + moment - time.monotonic()))
+    record = {"moment": moment, "stop": stop, "finished first": process.poll() is not None}
+    signalled = time.monotonic()
+    if not record["finished first"]:
+        with contextlib.suppress(ProcessLookupError):
+            (os.killpg if whom == "group" else os.kill)(process.pid, signum)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=STOP_WITHIN)
+    record["exit seconds"] = round(time.monotonic() - signalled, 2)
+    record["exited"] = process.poll() is not None
+    left = tagged(tag)
+    while left and time.monotonic() < signalled + STOP_WITHIN:
+        time.sleep(0.1)
+        left = tagged(tag)
+    record["left"] = [f"{p.pid} {' '.join(p.cmdline())[:60]}" for p in left]
+    if not record["exited"]:  # slow, stuck, or spinning? (the bug this sweep was written for)
+        with contextlib.suppress(psutil.Error):
+            record["cpu"] = _cpu_share(psutil.Process(process.pid))
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=3 * STOP_WITHIN)
+        state = "ended" if process.poll() is not None else "still running"
+        after = time.monotonic() - signalled
+        record["cpu"] = f"{record.get('cpu', '?')}; {state} {after:.0f} s after the signal"
+    for proc in [*left, *([] if process.poll() is not None else [psutil.Process(process.pid)])]:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()  # so that one failure does not hang the rest of the run
+    process.wait()
+    record["output"] = process.stdout.read()
+    record["lock free"] = lock_free(root / ".cache" / "build")
+    kept = tree_bytes(root / "build") == before
+    record["build/"] = "kept" if kept else "new, whole" if whole(root / "build") else "LOST"
+    return record
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C stops a command run from a terminal (a test worker may have it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _cpu_share(process, seconds: float = 2.0) -> str:
+    """How busy ``process`` is (all its threads), measured over ``seconds``."""
+    before = sum(process.cpu_times()[:2])
+    time.sleep(seconds)
+    return f"{(sum(process.cpu_times()[:2]) - before) / seconds:.0%} of a core"
+
+
+def sweep_failures(records: list[dict]) -> list[str]:
+    """What went wrong in a sweep, one line per fault (none: it passed)."""
+    failures = []
+    for record in records:
+        where = f"{record['stop']} at {record['moment']} s"
+        if not record["exited"] or record["exit seconds"] > STOP_WITHIN:
+            busy = f" ({record['cpu']})" if "cpu" in record else ""
+            failures.append(f"{where}: still running {STOP_WITHIN:g} s after the signal{busy}")
+        if record["left"]:
+            failures.append(f"{where}: processes left: {record['left']}")
+        if record["build/"] == "LOST":
+            failures.append(f"{where}: build/ is neither the last good build nor a whole new one")
+        if not record["lock free"]:
+            failures.append(f"{where}: the lock is still held")
+        if "waiting for another build" in record["output"]:
+            failures.append(f"{where}: waited for the build stopped before it")
+        # the stop as a traceback (kernels may log their own on a busy machine: not ours)
+        if record["stop"] != "Ctrl-C" and "KeyboardInterrupt" in record["output"]:
+            failures.append(f"{where}: a traceback:\n{record['output']}")
+    return failures
+
+
+def sweep_table(records: list[dict]) -> str:
+    """One line per kill: the moment, how long the exit took, what was left."""
+    lines = [f"seed {SWEEP_SEED}: moment  exit s  left  build/      lock"]
+    for r in records:
+        exit_seconds = "done" if r["finished first"] else f"{r['exit seconds']:.2f}"
+        lock = "free" if r["lock free"] else "HELD"
+        lines.append(
+            f"{r['stop']:>13} {r['moment']:6.2f}  {exit_seconds:>6}  {len(r['left']):4}  "
+            f"{r['build/']:10}  {lock}"
+        )
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("stop", list(STOPS))
+def test_a_build_stopped_at_any_moment_ends_within_5_s_and_loses_nothing(tmp_path, stop):
+    if STOPS[stop][0] == "make" and not shutil.which("make"):
+        pytest.skip("no make here")
+    start, seconds = sweep_start()
+    root = _sweep_root(tmp_path / "course")
+    shutil.copytree(start / "build", root / "good-build")
+    (root / ".cache" / "build").mkdir(parents=True)
+    (root / ".cache" / "build" / ".lock").write_text("")
+    before = tree_bytes(root / "good-build")
+    sweep_course(root / "notebooks", "2")  # so every build has work to do
+    records = []
+    for moment in sweep_moments(stop, seconds):
+        records.append(stop_at(root, moment, stop, before))
+        if SWEEP_STEP and records[-1]["finished first"]:
+            break  # the whole build is covered
+    print(sweep_table(records))
+    failures = sweep_failures(records)
+    assert failures == [], "\n".join(failures) + "\n" + sweep_table(records)

@@ -144,15 +144,13 @@ def run_all(
         max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
     )
     outcomes: dict[str, Outcome] = {}
-    broken = False
     try:
         futures = {pool.submit(job, p, timeout): p for p in todo}
         for done, future in enumerate(cf.as_completed(futures), start=1):
             try:
                 result, files = future.result()
             except cf.process.BrokenProcessPool:
-                broken = True  # a worker died (killed, out of memory): the pool is unusable
-                break
+                break  # a worker died (killed, out of memory): the pool is unusable
             progress = f"[{done}/{len(todo)}]"
             if result.status == "failed":
                 log(f"  FAILED  {result.name} {progress}: {result.error}")
@@ -160,18 +158,16 @@ def run_all(
             else:
                 log(f"  built   {result.name} {progress} ({result.seconds:.1f} s)")
                 outcomes[result.name] = (result, files)
+        else:
+            pool.shutdown(wait=True)
+            return outcomes
+        # Stop what is left of the pool at once (waiting on it can hang), then fail every
+        # notebook that did not finish.
+        stop_pool(pool)
     except BaseException:
         # stopped (Ctrl-C, SIGTERM) or crashed: no worker and no kernel outlives the build
-        pool.shutdown(wait=False, cancel_futures=True)
-        _kill_descendants()
+        stop_pool(pool)
         raise
-    if not broken:
-        pool.shutdown(wait=True)
-        return outcomes
-    # Stop what is left of the pool at once (waiting on it can hang), then fail every
-    # notebook that did not finish.
-    pool.shutdown(wait=False, cancel_futures=True)
-    _kill_descendants()
     for path in todo:
         if path.stem not in outcomes:
             result = Result(path.stem, "failed", 0.0, path.stem)
@@ -182,6 +178,71 @@ def run_all(
             log(f"  FAILED  {result.name}: {result.error}")
             outcomes[result.name] = (result, {})
     return outcomes
+
+
+def stop_pool(pool: cf.ProcessPoolExecutor, seconds: float = 2.0) -> None:
+    """Stop ``pool`` now: cancel what has not started, kill its workers and their kernels.
+
+    The workers are killed and reaped through the pool's own process handles
+    (what Python 3.14's ``kill_workers`` does), which its manager thread
+    polls. A worker reaped behind the pool's back (``os.waitpid``, psutil)
+    looks alive to those handles for ever: the manager thread would spin in
+    ``shutdown_workers`` and hold the interpreter's exit. The kernels are the
+    workers' children, not this process's: the workers are frozen first
+    (SIGSTOP), so that none starts another kernel, psutil kills the kernels,
+    then the pool's handles kill the workers; all within ``seconds`` in all.
+    """
+    import psutil  # comes with ipykernel
+
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    handles = []
+    for worker in workers:  # frozen first, so that none starts a kernel while we look
+        if worker.pid is None:  # never started (psutil.Process(None) is this process)
+            continue
+        with contextlib.suppress(psutil.Error):
+            handles.append(psutil.Process(worker.pid))
+            handles[-1].suspend()
+    deadline = time.monotonic() + seconds
+    while any(_running(h, stopped_too=False) for h in handles) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    kernels = []
+    for handle in handles:
+        with contextlib.suppress(psutil.Error):
+            kernels += handle.children(recursive=True)
+    for kernel in kernels:
+        with contextlib.suppress(psutil.Error):
+            kernel.kill()
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError):
+            worker.kill()
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            worker.join(max(0.0, deadline - time.monotonic()))
+    while any(_running(kernel) for kernel in kernels) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _running(process: Any, stopped_too: bool = True) -> bool:
+    """Whether a psutil process still runs (a zombie, dead but not yet reaped, does not;
+    nor, unless ``stopped_too``, one stopped by SIGSTOP)."""
+    import psutil  # comes with ipykernel
+
+    try:
+        status = process.status()
+    except psutil.Error:
+        return False
+    return status != psutil.STATUS_ZOMBIE and (stopped_too or status != psutil.STATUS_STOPPED)
+
+
+def kill_descendants() -> None:
+    """Kill every process this one started, and theirs, without waiting (the build is ending)."""
+    import psutil  # comes with ipykernel
+
+    with contextlib.suppress(psutil.Error):
+        for process in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                process.kill()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -212,14 +273,3 @@ def _die_with_parent(parent: int) -> None:
         pass
     if os.getppid() != parent:  # the build died before the line above took effect
         os._exit(1)
-
-
-def _kill_descendants() -> None:
-    """Kill every process this one started (workers and their kernels), and reap them."""
-    import psutil  # comes with ipykernel
-
-    children = psutil.Process().children(recursive=True)
-    for child in children:
-        with contextlib.suppress(psutil.Error):
-            child.kill()
-    psutil.wait_procs(children, timeout=5)

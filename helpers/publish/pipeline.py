@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -219,8 +220,20 @@ def main(argv: list[str] | None = None) -> int:
         help=f"seconds to wait for another build on the same cache (default {cache.LOCK_TIMEOUT})",
     )
     args = parser.parse_args(argv)
+    previous = _stop_cleanly_on_signals()
+    try:
+        return _build_and_report(args)
+    except KeyboardInterrupt:  # however late it comes: one line, never a traceback
+        print("stopped; build/ holds the last good build", file=sys.stderr)
+        return 130
+    finally:
+        for signum, handler in previous.items():  # main() called in a test's process
+            signal.signal(signum, handler)
+
+
+def _build_and_report(args: argparse.Namespace) -> int:
+    """Build as ``args`` say, print the summary; the exit status (0, 1 a notebook failed, 2)."""
     started = time.perf_counter()
-    _stop_cleanly_on_signals()
     try:
         results = build(
             args.notebooks,
@@ -235,9 +248,6 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("stopped; the last good build is unchanged", file=sys.stderr)
-        return 130
     print(summary(results))
     counts = {s: sum(r.status == s for r in results) for s in ("built", "cached", "failed")}
     print(
@@ -250,16 +260,42 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def _stop_cleanly_on_signals() -> None:
-    """Turn SIGTERM and SIGHUP (``kill``, ``timeout``, a closed terminal) into Ctrl-C.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_WITHIN = 2.0  # seconds a stopped build may spend cleaning up before it is ended outright
 
-    Python stops on them without running any cleanup; as KeyboardInterrupt the
-    build stops its workers and kernels and removes its temporary folders.
+
+def _stop_cleanly_on_signals() -> dict[int, Any]:
+    """Stop the build on Ctrl-C, SIGTERM or SIGHUP (``kill``, ``timeout``, a closed terminal).
+
+    Python stops on SIGTERM and SIGHUP without running any cleanup; here each
+    of the three raises KeyboardInterrupt, so the build stops its workers and
+    kernels and removes its temporary folders. Later signals are ignored, so
+    the cleanup is not cut short halfway, and a watchdog bounds it: if the
+    process is still there ``STOP_WITHIN`` seconds later (stuck in cleanup or
+    in the interpreter's exit), it kills what it started and ends at once,
+    as a SIGKILL would, which the next build recovers from (a second,
+    ``SIGALRM``, ends it a second later whatever it is doing). Returns the
+    handlers it replaced.
     """
-    import signal
+    import threading
 
     def stop(signum: int, frame: Any) -> None:
+        for each in STOP_SIGNALS:
+            signal.signal(each, signal.SIG_IGN)
+        threading.Thread(target=_end_after, args=(STOP_WITHIN,), daemon=True).start()
+        signal.alarm(int(STOP_WITHIN) + 1)  # and should even that thread never run: SIGALRM
         raise KeyboardInterrupt
 
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
+    # a signal the build was started ignoring stays ignored (`nohup`, a script's `cmd &`)
+    wanted = [signum for signum in STOP_SIGNALS if signal.getsignal(signum) != signal.SIG_IGN]
+    return {signum: signal.signal(signum, stop) for signum in wanted}
+
+
+def _end_after(seconds: float) -> None:
+    """End this process ``seconds`` from now, with everything it started (the watchdog)."""
+    time.sleep(seconds)
+    execute.kill_descendants()
+    with contextlib.suppress(Exception):
+        print(f"stopped (cleaning up took over {seconds:g} s: cut short)", file=sys.stderr)
+        sys.stderr.flush()
+    os._exit(130)
