@@ -459,7 +459,7 @@ def _militancy() -> list[Question]:
             topic,
         ),
         _mixed(
-            "After the crisis, what did Munir and Amir-Abdollahian agree on 29 January 2024?",
+            "What did ISPR say Munir and Amir-Abdollahian agreed on 29 Jan 2024?",
             (
                 liaison,
                 "A joint border rapid reaction force",
@@ -468,14 +468,14 @@ def _militancy() -> list[Question]:
             ),
             liaison,
             {
-                liaison: "The first new mechanism the course's data records after the pledge "
-                "(F146 shows earlier ones).",
+                liaison: "ISPR's account (F120): the first new mechanism the course's data "
+                "records after the pledge.",
                 "A joint border rapid reaction force": "That was announced in April 2019, by "
                 "Imran Khan and Rouhani (F102).",
                 "A wall along the whole border": "Iran began its own wall in 2007 (F096); it "
                 "was not agreed in 2024.",
-                "Closing every crossing": "Balochistan ordered crossings closed in June 2025 "
-                "(F126), though the Foreign Office denied it (F127); not in January 2024.",
+                "Closing every crossing": "Balochistan ordered that in June 2025 (F126), and "
+                "the Foreign Office denied it (F127).",
             },
             ("F120",),
             topic,
