@@ -173,7 +173,12 @@ def _inspect(offline: OfflinePage, path: Path) -> dict:
             text: document.body.textContent,
             scriptLinks: [...document.querySelectorAll('a[href]')]
                 .map(a => a.getAttribute('href')).filter(h => !/^(https?:|#|[.\\w])/i.test(h)),
-            images: [...document.images].map(i => i.complete && i.naturalWidth > 0),
+            // pages carry figures as PNG images, decks as inline SVG with text kept as text
+            images: [...document.images].map(i => i.complete && i.naturalWidth > 0).concat(
+                // (a deck shows one slide at a time: a figure's SVG is checked as parsed)
+                [...document.querySelectorAll('.course-slide-figure svg')].map(
+                    svg => !!svg.getAttribute('viewBox')
+                        && svg.querySelectorAll('text').length > 2)),
         }})"""
     )
     found["dialogs"] = dialogs
