@@ -62,8 +62,32 @@ UPDATE = "TEACHER-UPDATE.md"
 
 
 @contextlib.contextmanager
+def _one_hub_at_a_time():
+    """Hold a lock shared by the test workers: a class of 30 and the student's browser run
+    would otherwise start at once on two cores, and each would time the other's load."""
+    import fcntl
+    import tempfile
+
+    with open(os.path.join(tempfile.gettempdir(), "course-hub-tests.lock"), "a") as handle:
+        fcntl.lockf(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.lockf(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
 def running_hub(tmp_path):
-    """A hub serving the course from a bare clone in ``tmp_path``; stopped with nothing left."""
+    """A hub serving the course from a bare clone in ``tmp_path``; stopped with nothing left.
+
+    One hub runs at a time across the test workers (see ``_one_hub_at_a_time``).
+    """
+    with _one_hub_at_a_time(), _running_hub(tmp_path) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def _running_hub(tmp_path):
     remote = serve_course(tmp_path)
     hub = Hub(tmp_path / "hub")
     try:
@@ -141,7 +165,7 @@ class HubPage:
                 return (ran && idle) || ({BROKEN_OUTPUTS})(panel).length > 0;
             }}""",
             arg=[panel.element_handle(), shown_prompts],
-            timeout=120_000,
+            timeout=300_000,
         )
         no_tracebacks(panel)
 
