@@ -12,6 +12,7 @@ import concurrent.futures as cf
 import contextlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,12 @@ from helpers.publish.common import Result
 OFFLINE_DIR = Path(__file__).resolve().parent / "_offline"
 
 Outcome = tuple[Result, dict[str, bytes]]  # a notebook's result and its files (paths in build/)
+
+# Set by the build's stop handler. The handler also raises KeyboardInterrupt, but a
+# signal that lands inside code Python runs "unraisably" (a fork handler, a __del__)
+# has its exception swallowed; the pool's wait polls this flag so the stop still comes.
+STOP_REQUESTED = threading.Event()
+POLL_SECONDS = 0.1
 
 
 class NotebookFailed(RuntimeError):
@@ -146,7 +153,7 @@ def run_all(
     outcomes: dict[str, Outcome] = {}
     try:
         futures = {pool.submit(job, p, timeout): p for p in todo}
-        for done, future in enumerate(cf.as_completed(futures), start=1):
+        for done, future in enumerate(_as_completed_unless_stopped(futures), start=1):
             try:
                 result, files = future.result()
             except cf.process.BrokenProcessPool:
@@ -178,6 +185,17 @@ def run_all(
             log(f"  FAILED  {result.name}: {result.error}")
             outcomes[result.name] = (result, {})
     return outcomes
+
+
+def _as_completed_unless_stopped(futures: dict[cf.Future, Path]) -> Any:
+    """Yield ``futures`` as they finish, like ``cf.as_completed``; raise KeyboardInterrupt
+    within ``POLL_SECONDS`` of a stop being requested, even if its own interrupt was lost."""
+    pending = set(futures)
+    while pending:
+        if STOP_REQUESTED.is_set():
+            raise KeyboardInterrupt
+        done, pending = cf.wait(pending, timeout=POLL_SECONDS, return_when=cf.FIRST_COMPLETED)
+        yield from done
 
 
 def stop_pool(pool: cf.ProcessPoolExecutor, seconds: float = 2.0) -> None:

@@ -221,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     previous = _stop_cleanly_on_signals()
+    previous_hook = sys.unraisablehook
     try:
         return _build_and_report(args)
     except KeyboardInterrupt:  # however late it comes: one line, never a traceback
@@ -229,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for signum, handler in previous.items():  # main() called in a test's process
             signal.signal(signum, handler)
+        sys.unraisablehook = previous_hook
+        execute.STOP_REQUESTED.clear()
 
 
 def _build_and_report(args: argparse.Namespace) -> int:
@@ -282,6 +285,8 @@ def _stop_cleanly_on_signals() -> dict[int, Any]:
     def stop(signum: int, frame: Any) -> None:
         for each in STOP_SIGNALS:
             signal.signal(each, signal.SIG_IGN)
+        execute.STOP_REQUESTED.set()
+        sys.unraisablehook = _quiet_about_a_lost_stop
         threading.Thread(target=_end_after, args=(STOP_WITHIN,), daemon=True).start()
         signal.alarm(int(STOP_WITHIN) + 1)  # and should even that thread never run: SIGALRM
         raise KeyboardInterrupt
@@ -289,6 +294,15 @@ def _stop_cleanly_on_signals() -> dict[int, Any]:
     # a signal the build was started ignoring stays ignored (`nohup`, a script's `cmd &`)
     wanted = [signum for signum in STOP_SIGNALS if signal.getsignal(signum) != signal.SIG_IGN]
     return {signum: signal.signal(signum, stop) for signum in wanted}
+
+
+def _quiet_about_a_lost_stop(unraisable: Any) -> None:
+    """``sys.unraisablehook`` once a stop is under way: an interrupt that landed where
+    Python cannot raise it (a fork handler, a ``__del__``) is not printed as a
+    traceback; the build still stops (``execute.STOP_REQUESTED``, the watchdog)."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _end_after(seconds: float) -> None:
