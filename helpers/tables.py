@@ -75,6 +75,11 @@ LABELS = {
     "how_started": "How it started",
     "now": "Now",
     "then": "Then",
+    "geonames_id": "GeoNames id",
+    "how_ended": "How it ended",
+    "fact_id": "Fact row",
+    "confirmed_url": "Confirmed at (address)",
+    "confirmed_outlet": "Confirmed by (outlet)",
 }
 _RAW = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*|[a-z0-9]+(?:_[a-z0-9]+)+")
 
@@ -155,7 +160,18 @@ def raw_headers(markup: str) -> list[str]:
             if number and _index_name_row(row) is not None:
                 found.append(f"a header row naming only the index ({_index_name_row(row)!r})")
             for cell in _HEAD_CELL.finditer(row):
-                text = _cell_text(cell.group(2))
+                text = _heading_text(cell.group(2))
                 if text and _RAW.fullmatch(text) and not text.isdigit():
                     found.append(f"the raw column name {text!r} as a heading")
     return found
+
+
+_CODE = re.compile(r"<code\b[^>]*>.*?</code>", re.S)
+
+
+def _heading_text(cell: str) -> str:
+    """What a heading says to a reader: a column's file name in ``<code>`` under a
+    written-out heading documents the file ("Claimed by" over ``claimed_by``); a heading
+    that is only code, or only a raw name, is read as it is."""
+    words = _cell_text(_CODE.sub(" ", cell))
+    return words or _cell_text(cell)

@@ -959,3 +959,8 @@ def test_every_real_deck_fits_its_minutes_and_no_heading_is_a_raw_column_name():
         assert "Rows 1-" not in deck and "Row 2 of" not in deck
         for rel in (f"html/{result.name}.html", f"slides/{result.name}.slides.html"):
             assert raw_headers((out / rel).read_text()) == [], rel
+    # and on the data pages, which head each column for people over its file name
+    data_pages = sorted((out / "data").glob("*.html"))
+    assert len(data_pages) >= 8
+    raw = {page.name: raw_headers(page.read_text()) for page in data_pages}
+    assert {name: found for name, found in raw.items() if found} == {}

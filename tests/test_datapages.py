@@ -44,3 +44,16 @@ def test_every_cited_kind_of_id_has_a_page_with_its_rows():
     anchors = set(re.findall(r'<tr id="([^"]+)"', pages["data/facts.html"]))
     assert set(facts["id"]) == anchors
     assert {f"data/{n}.html" for n in markup.ID_PAGES.values()} <= set(pages)
+
+
+def test_every_data_page_heads_its_columns_for_people_and_names_the_file_column():
+    from helpers.tables import raw_headers
+
+    pages = datapages.data_pages()
+    assert {n: raw_headers(page) for n, page in pages.items() if raw_headers(page)} == {}
+    facts = pages["data/facts.html"]
+    assert '>Claimed by<br><code class="course-column">claimed_by</code></th>' in facts
+    assert '>Source<br><code class="course-column">source_outlet</code></th>' in facts
+    # the heading row is the columns of the file, every one, in order
+    heads = re.findall(r'<code class="course-column">([^<]+)</code>', facts)
+    assert heads == [c.name for c in data.DATASETS["facts"].columns]

@@ -53,3 +53,11 @@ def test_human_headers_relabels_and_folds_the_index_name_row_and_the_lint_sees_i
         assert ">Source</th>" in fixed and ">Row id</th>" in fixed
         assert fixed.count("<tr") == markup.count("<tr") - 1  # the index row is folded in
         assert ">F1</th>" in fixed and ">Dawn</td>" in fixed  # the body is untouched
+
+
+def test_a_heading_may_document_its_file_column_in_code_but_not_be_only_that():
+    documented = '<table><thead><tr><th>Claimed by<br><code>claimed_by</code></th></tr></thead>'
+    assert tables.raw_headers(documented + "</table>") == []
+    for bare in ("<th><code>claimed_by</code></th>", "<th>claimed_by</th>"):
+        found = tables.raw_headers(f"<table><thead><tr>{bare}</tr></thead></table>")
+        assert found == ["the raw column name 'claimed_by' as a heading"], bare

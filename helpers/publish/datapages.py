@@ -15,7 +15,7 @@ import html
 import re
 from pathlib import Path
 
-from helpers import data, markup
+from helpers import data, markup, tables
 
 # the datasets whose row ids pages cite (markup.ID_PAGES), then the others, shown for
 # reference (one anchor per row by its key): one page each
@@ -33,7 +33,13 @@ def data_page(name: str, folder: Path | None = None) -> str:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     columns = [c.name for c in dataset.columns]
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
+    # a heading for people ("Claimed by"), with the file's own column name under it in
+    # code: the page documents the file, so a reader can find the column in the CSV
+    head = "".join(
+        f'<th scope="col">{html.escape(tables.label(c))}'
+        f'<br><code class="course-column">{html.escape(c)}</code></th>'
+        for c in columns
+    )
     body = []
     for row in rows:
         cells = []
@@ -59,13 +65,15 @@ body {{ font-family: system-ui, sans-serif; margin: 1em; line-height: 1.4; color
 table {{ border-collapse: collapse; font-size: 0.9em; }}
 th, td {{ border: 1px solid #bbb; padding: 0.3em 0.5em; vertical-align: top; text-align: left; }}
 tr:target {{ background: #fff3c4; }}
+th code.course-column {{ font-weight: normal; font-size: 0.85em; color: #333; }}
 a {{ color: #0050A0; overflow-wrap: anywhere; }}
 </style></head>
 <body>
 <nav class="course-nav" aria-label="Course navigation"><a href="../index.html">Course home</a></nav>
 <h1>{html.escape(title)}</h1>
-<p>Every row of <code>data/{html.escape(dataset.filename)}</code>, as the notebooks read it;
-<code>data/README.md</code> in the course describes each column.</p>
+<p>Every row of <code>data/{html.escape(dataset.filename)}</code>, as the notebooks read it.
+Each heading names its column for a reader, with the column's name in the file under it
+in code; <code>data/README.md</code> in the course describes each column.</p>
 <table><thead><tr>{head}</tr></thead><tbody>
 {chr(10).join(body)}
 </tbody></table>
