@@ -322,6 +322,21 @@ def _lines_px(text: str, line_px: int) -> int:
 
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# a line that starts a new block in Markdown; any other line continues the one before
+_MD_BLOCK_START = re.compile(r"\s*(?:[-*+]\s|\d+\.\s|\||#|>|```)|\s*$")
+
+
+def _unwrapped(text: str) -> str:
+    """Markdown's paragraphs and list items as one line each: a line break inside a
+    paragraph is a space on the slide, so the text wraps at the slide's width, not the
+    source's."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if lines and lines[-1].strip() and not _MD_BLOCK_START.match(line):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def estimated_height(cell: Any) -> int:
@@ -337,7 +352,7 @@ def estimated_height(cell: Any) -> int:
         body = [line for line in shown.splitlines() if not line.startswith("#")]
         headings = [line.lstrip("#").strip() for line in shown.splitlines() if line.startswith("#")]
         paragraphs = len([b for b in re.split(r"\n\s*\n", shown) if b.strip()])
-        text = _lines_px("\n".join(body), _TEXT_LINE_PX) if body else 0
+        text = _lines_px(_unwrapped("\n".join(body)), _TEXT_LINE_PX) if body else 0
         return sum(_heading_px(h) for h in headings) + text + 20 * paragraphs
     if cell.cell_type != "code":
         return 0

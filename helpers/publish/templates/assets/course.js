@@ -197,16 +197,26 @@
        lane per category (lanes, legend and alt text from Python for this selection). */
     timeline: function (output, spec, state) {
       var d = spec.data, years = spec.controls[1].options, span = state.picked[1];
+      var slide = !!output.closest(".reveal");
       output.textContent = "";
       if (!state.items.length) { emptyNote(output, state.templates.empty); return; }
-      var title = document.createElement("p");
-      title.className = "course-figure-title";
-      title.textContent = state.templates.title;
-      output.appendChild(title);
-      // units of the drawing; text at 24 so that a deck at 1280x720 shows it at 20 px or more
-      var lanes = state.texts.lanes, W = 1300, F = 24, laneHeight = 36;
-      var left = 240, right = W - 310, top = 44, bottom = top + laneHeight * lanes.length;
-      var H = bottom + 84;
+      var title;
+      if (!slide) {
+        title = document.createElement("p");
+        title.className = "course-figure-title";
+        title.textContent = state.templates.title;
+        output.appendChild(title);
+      }
+      // Units of the drawing. On a page: text at 24 in a drawing 1300 wide. On a slide
+      // (1280x800, shown at 1280x720) the drawing is as wide as the explorer's box, so a
+      // unit is about a slide pixel: text at 24 shows at 20 px, the title is drawn in
+      // the figure, and the lanes share a fixed height, so the figure keeps its size
+      // (at least 60% of the slide's height) whatever the choice.
+      var lanes = state.texts.lanes, F = 24;
+      var W = slide ? 1180 : 1300, left = slide ? 250 : 240, right = W - (slide ? 330 : 310);
+      var top = slide ? 70 : 44;
+      var laneHeight = slide ? Math.min(60, 320 / lanes.length) : 36;
+      var bottom = top + laneHeight * lanes.length, H = bottom + (slide ? 114 : 84);
       var from = Number(years[span[0]]), to = Number(years[span[1]]) + 1;
       var x = function (t) { return left + (t - from) / (to - from) * (right - left); };
       var y = function (lane) {  // as matplotlib: the first lane at the bottom
@@ -215,6 +225,10 @@
       var figure = svg(output, "svg", {viewBox: "0 0 " + W + " " + H, role: "img",
         "aria-label": state.texts.alt, "class": "course-explorer-figure"});
       svg(figure, "title", {}, state.texts.alt);
+      if (slide) {
+        svg(figure, "text", {x: 0, y: 26, "font-size": 28, "font-weight": "bold",
+          "class": "course-figure-title"}, state.templates.title);
+      }
       lanes.forEach(function (lane) {
         svg(figure, "line", {x1: left, x2: right, y1: y(lane), y2: y(lane), stroke: "#dddddd"});
         svg(figure, "text", {x: left - 10, y: y(lane) + 8, "text-anchor": "end", "font-size": F}, lane);
@@ -250,6 +264,11 @@
           stroke: entry[1] || "#444444", "stroke-width": entry[1] ? 1 : 3});
         svg(figure, "text", {x: right + 52, y: ly + 8, "font-size": F}, entry[0]);
       });
+      if (slide) {  // the source line in the figure too, so the figure is all that is drawn
+        svg(figure, "text", {x: 0, y: H - 8, "font-size": 22, fill: "#444444",
+          "class": "course-figure-source"}, d.source);
+        return;
+      }
       var source = document.createElement("p");
       source.className = "course-figure-source";
       source.textContent = d.source;
