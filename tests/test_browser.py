@@ -304,14 +304,15 @@ def _survey(browser, out: Path) -> dict[str, dict]:
                 page = offline.open(path)
                 found["images"] = page.evaluate(IMAGES)
                 found["nav"] = page.evaluate(NAV)
-                if kind != "home":
-                    found["quizzes"] = page.evaluate(ANSWER_EVERY_QUESTION)
-                    found["explorers"] = page.evaluate(CHANGE_EVERY_CONTROL)
-                if kind == "deck":
+                if kind == "deck":  # every slide as the deck opens, before any choice is made
                     page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
                     found["first_slide"] = page.evaluate("Reveal.getSlides()[0].textContent")
                     found["total"] = page.evaluate("Reveal.getTotalSlides()")
                     found["slides"] = page.evaluate(MEASURE_EVERY_SLIDE)
+                if kind != "home":
+                    found["quizzes"] = page.evaluate(ANSWER_EVERY_QUESTION)
+                    found["explorers"] = page.evaluate(CHANGE_EVERY_CONTROL)
+                if kind == "deck":
                     page.set_viewport_size({"width": 1280, "height": 800})
                     found["figures"] = page.evaluate(FIGURE_BOTTOMS)
                     page.evaluate("Reveal.slide(0, 0)")
