@@ -524,6 +524,19 @@ def test_estimated_height_reads_the_figure_size_and_caps_it():
     assert slides.estimated_height(longer) > slides.estimated_height(shorter)
 
 
+def test_a_paragraph_wrapped_in_the_source_is_estimated_as_the_slide_wraps_it():
+    # four source lines of 60 characters are one paragraph of 240: three slide lines, not four;
+    # list items and a new paragraph still start lines of their own
+    line = "word " * 12
+    wrapped = _cell("md", "\n".join([line.strip()] * 4))
+    one_line = _cell("md", " ".join([line.strip()] * 4))
+    assert slides.estimated_height(wrapped) == slides.estimated_height(one_line)
+    items = _cell("md", "\n".join(f"- {line.strip()}" for _ in range(4)))
+    assert slides.estimated_height(items) > slides.estimated_height(one_line)
+    paragraphs = _cell("md", "\n\n".join([line.strip()] * 4))
+    assert slides.estimated_height(paragraphs) > slides.estimated_height(one_line)
+
+
 def test_paginate_moves_a_figure_and_its_lead_in_to_a_new_subslide():
     cells = [
         _cell("md", "## A point", "slide"),
