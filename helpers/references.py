@@ -4,7 +4,7 @@ A notebook cites a row by its id (``F015``, ``E042``, ``R025``, ``X003``, ``O012
 prose or code. Its ``## Sources`` cell lists, for every cited row, the row's page: the
 outlet and date the data gives it, a readable title, and the ids it sources::
 
-    - Dawn, 16 Jul 2023: [Pakistani, Iranian militaries vow to eradicate terrorism](https://...) (F015)
+    - Dawn, 16 Jul 2023: [Pakistani, Iranian militaries vow ...](https://...) (F015)
 
 :func:`sources_list` writes those lines; ``python -m helpers.references --write`` brings a
 notebook's section up to date (``tools``-style, run by a maintainer, never by the build);
@@ -109,9 +109,9 @@ def title_from_url(url: str) -> str:
     for part in path.split("/"):
         part = re.sub(r"\.(?:html?|php|aspx?)$", "", part)
         words = [w for w in re.split(r"[-_+]", part) if w]
-        if len(words) >= 3 and sum(bool(_WORDS.fullmatch(w.lower())) for w in words) >= 3:
-            if len(words) > len(best.split()):
-                best = " ".join(w.lower() for w in words)
+        wordy = sum(bool(_WORDS.fullmatch(w.lower())) for w in words) >= 3
+        if wordy and len(words) > max(len(best.split()), 2):
+            best = " ".join(w.lower() for w in words)
     if not best:
         return ""
     words = [w for w in best.split() if not re.fullmatch(r"\d{6,}|[0-9a-f]{8,}", w)]
@@ -131,9 +131,11 @@ def _cased(title: str, texts: Iterable[str]) -> str:
             if word.endswith("'s"):  # "irans" in an address is "Iran's"
                 forms.setdefault(word[:-2].lower() + "s", word)
     words = title.split()
-    return " ".join(
-        [words[0]] + [forms.get(w, w) if w not in _SMALL else w for w in words[1:]]
-    ) if words else title
+    return (
+        " ".join([words[0]] + [forms.get(w, w) if w not in _SMALL else w for w in words[1:]])
+        if words
+        else title
+    )
 
 
 @functools.cache
@@ -195,8 +197,11 @@ def section_links(source: str) -> list[tuple[str, str, list[str]]]:
             after = line[match.end() : matches[n + 1].start() if n + 1 < len(matches) else None]
             ids = IDS_AFTER.match(after)
             found.append(
-                (match.group(1), match.group(2), ids.group(1).replace(" ", "").split(",") if ids
-                 else [])
+                (
+                    match.group(1),
+                    match.group(2),
+                    ids.group(1).replace(" ", "").split(",") if ids else [],
+                )
             )
     return found
 
@@ -256,7 +261,7 @@ def rewrite(nb: Any) -> bool:
     missing = [i for i in cited_ids(nb) if known[i]["source_url"] not in listed]
     added = sources_list(missing)
     # new pages go after the last listed page, before a closing "Every other row: ..." line
-    last = max((n for n, line in enumerate(kept) if LINK.search(line)), default=len(kept) - 1)
+    last = max((n for n, line in enumerate(kept) if LINK.search(line)), default=1)
     kept[last + 1 : last + 1] = added
     text = "\n".join(kept)
     if text == cell.source.rstrip("\n"):

@@ -12,8 +12,8 @@
   ``aliases`` column) is allowed only in a quotation, a link's text (a page's own title)
   or an outlet's name.
 
->>> url_hits("see https://x.com/a?utm_source=feed and https://dawn.com/news/1", {})
-["https://x.com/a?utm_source=feed has a tracking parameter ('utm_source='); cite the page without it"]
+>>> url_hits("see https://x.com/a?cmp=rss and https://dawn.com/news/1", {})
+["https://x.com/a?cmp=rss has a tracking parameter ('cmp='); cite the page without it"]
 """
 
 from __future__ import annotations
@@ -179,8 +179,23 @@ def page_acronym_problems(page: str, glossary: Mapping[str, str] | None = None) 
 # -- one spelling per name in the course's own voice -------------------------
 
 TITLES = {
-    "gen", "gen.", "general", "maj", "maj.", "major", "syed", "sayyed", "seyyed", "ayatollah",
-    "born", "field", "marshal", "army", "chief", "mr", "dr",
+    "gen",
+    "gen.",
+    "general",
+    "maj",
+    "maj.",
+    "major",
+    "syed",
+    "sayyed",
+    "seyyed",
+    "ayatollah",
+    "born",
+    "field",
+    "marshal",
+    "army",
+    "chief",
+    "mr",
+    "dr",
 }
 
 
@@ -237,7 +252,8 @@ def spelling_problems(nb: Any, found: Mapping[str, str] | None = None) -> list[s
     if not found:
         return []
     pattern = re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(v) for v in sorted(found, key=len, reverse=True))
+        r"(?<![\w-])("
+        + "|".join(re.escape(v) for v in sorted(found, key=len, reverse=True))
         + r")(?![\w-])"
     )
     end = references.sources_cell(nb)

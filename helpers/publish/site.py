@@ -123,7 +123,6 @@ def previous_files(name: str, out_dir: Path) -> dict[str, bytes]:
     }
 
 
-
 _GLOSSARY_LINK = re.compile(r"\[([A-Za-z]+)\]\(00-start-here\.ipynb#glossary\)")
 
 
@@ -133,7 +132,9 @@ def _objective(text: str) -> str:
     parts, position = [], 0
     for match in _GLOSSARY_LINK.finditer(text):
         parts.append(html.escape(markup.link_labels(text[position : match.start()])))
-        parts.append(f'<a href="html/00-start-here.html#glossary">{html.escape(match.group(1))}</a>')
+        parts.append(
+            f'<a href="html/00-start-here.html#glossary">{html.escape(match.group(1))}</a>'
+        )
         position = match.end()
     parts.append(html.escape(markup.link_labels(text[position:])))
     return "".join(parts)
