@@ -263,11 +263,31 @@ def rewrite(nb: Any) -> bool:
     # new pages go after the last listed page, before a closing "Every other row: ..." line
     last = max((n for n, line in enumerate(kept) if LINK.search(line)), default=1)
     kept[last + 1 : last + 1] = added
-    text = "\n".join(kept)
+    text = link_terms("\n".join(kept))
     if text == cell.source.rstrip("\n"):
         return False
     cell.source = text
     return True
+
+
+GLOSSARY_LINK = "00-start-here.ipynb#glossary"
+
+
+def link_terms(section: str) -> str:
+    """A Sources section with the first bare use of each glossary term in an outlet's label
+    (``UrduPoint (APP)``) linked to the glossary, as the acronym check asks at first use."""
+    terms = set(data.load_glossary()["term"])
+    lines = section.splitlines()
+    done = {t for t in terms if f"[{t}]({GLOSSARY_LINK})" in section}
+    for n, line in enumerate(lines):
+        head, bracket, rest = line.partition(": [")
+        for term in sorted(terms - done):
+            pattern = rf"(?<![\w\[]){re.escape(term)}(?![\w\]])"
+            if re.search(pattern, head):
+                head = re.sub(pattern, f"[{term}]({GLOSSARY_LINK})", head, count=1)
+                done.add(term)
+        lines[n] = head + bracket + rest
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

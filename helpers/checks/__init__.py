@@ -5,13 +5,17 @@ One command runs them all and prints each hit with its notebook, cell and a fix:
     python -m helpers.checks                 # every check (output checks read build/)
     python -m helpers.checks --only now      # one check: template, citations, markdown,
                                              # acronyms, visible-code, now, weekdays,
-                                             # outputs, source-mix
+                                             # outputs, sources, links, spelling, source-mix
     make checks                              # build first, then every check (make test runs it)
 
-The rules live in three modules, the tests exercise each of them on bad examples:
+The rules live in these modules, the tests exercise each of them on bad examples:
 
 - :mod:`helpers.checks.rules`: outputs, citations, Markdown, acronyms, visible code,
   weekdays beside dates (in notebooks and data rows), the notebook template;
+- :mod:`helpers.references`: each notebook's Sources section lists the page of every row
+  it cites, with outlet, date and a readable title, and only addresses ``data/`` gives;
+- :mod:`helpers.checks.surface`: the URL rules on every link in notebooks and outputs,
+  acronyms in outputs and on the home page (``build/index.html``), one spelling per name;
 - :mod:`helpers.checks.horizon`: "now", "currently", "still", "today" need an "as of";
 - :mod:`helpers.checks.sources`: every party to a topic is heard through its own outlets,
   and ``data/README.md`` shows the current source mix;

@@ -122,9 +122,9 @@ def _explains(text: str, glossary: Mapping[str, str]) -> set[str]:
     return found
 
 
-def _terms(text: str) -> list[str]:
+def _terms(text: str, glossary: Iterable[str] = ()) -> list[str]:
     text = re.sub(r'"[^"\n]*"|“[^”]*”', " ", text)
-    return list(dict.fromkeys(rules.CAPS.findall(rules.CAPS_RUN.sub(" ", text))))
+    return rules.abbreviations(rules.CAPS_RUN.sub(" ", text), glossary)
 
 
 def _upper_names() -> set[str]:
@@ -149,7 +149,7 @@ def output_acronym_problems(
     problems = []
     for index, cell in enumerate(nb.cells):
         shown = " ".join(visible_text(m, t) for m, t in _outputs(cell))
-        for term in _terms(shown):
+        for term in _terms(shown, glossary):
             if term in seen or term in allowed or term in glossary:
                 continue
             seen.add(term)
@@ -166,7 +166,7 @@ def page_acronym_problems(page: str, glossary: Mapping[str, str] | None = None) 
     text = visible_text("html", page)
     explained = _explains(page, glossary) | _explains(text, glossary)
     problems = []
-    for term in _terms(text):
+    for term in _terms(text, glossary):
         if term in allowed or term in explained:
             continue
         if term not in glossary:
