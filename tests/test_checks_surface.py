@@ -12,12 +12,12 @@ import nbformat
 import pytest
 from conftest import NOTEBOOK_PATHS
 
-from helpers import notebooks, references
-from helpers.checks import surface
+from helpers import notebooks
+from helpers.checks import sections, surface
 
 new_code_cell, new_markdown = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
-F015 = references.rows()["F015"]["source_url"]
-F112 = references.rows()["F112"]["source_url"]
+F015 = sections.rows()["F015"]["source_url"]
+F112 = sections.rows()["F112"]["source_url"]
 
 
 def notebook(*cells: str, sources: str) -> nbformat.NotebookNode:
@@ -31,13 +31,13 @@ def notebook(*cells: str, sources: str) -> nbformat.NotebookNode:
 
 def test_a_sources_section_that_omits_a_cited_row_is_caught_and_the_writer_adds_it():
     nb = notebook("ISPR announced the pledge (F015).", sources="- Other rows: see data/.")
-    [problem] = references.section_problems(nb)
+    [problem] = sections.section_problems(nb)
     assert problem.startswith("cell 1: does not list the page of F015")
-    assert references.rewrite(nb)
+    assert sections.rewrite(nb)
     line = nb.cells[1].source.splitlines()[2]
     assert line.startswith("- Dawn, 16 Jul 2023: [") and line.endswith(f"]({F015}) (F015)")
-    assert references.section_problems(nb) == []
-    assert not references.rewrite(nb), "a second run changes nothing"
+    assert sections.section_problems(nb) == []
+    assert not sections.rewrite(nb), "a second run changes nothing"
 
 
 def test_a_garbled_link_a_wrong_id_and_a_cut_off_claim_are_caught():
@@ -48,26 +48,26 @@ def test_a_garbled_link_a_wrong_id_and_a_cut_off_claim_are_caught():
         f" (F112)\n- The Express Tribune, 17 Jan 2024: [title]({garbled}) (F112)\n"
         f"- Dawn, 16 Jul 2023: [title]({F015}) (F112)",
     )
-    problems = references.section_problems(nb)
+    problems = sections.section_problems(nb)
     assert any(f"links {garbled}, an address no row in data/ gives" in p for p in problems)
     assert any(f"F112 beside {F015} is not that page's row" in p for p in problems)
     assert any("'Pakistan recalled its ambassador…'... is cut off" in p for p in problems)
-    references.rewrite(nb)
+    sections.rewrite(nb)
     assert garbled not in nb.cells[1].source and "…]" not in nb.cells[1].source
 
 
 def test_a_title_is_read_from_the_address_in_the_rows_own_capitals():
-    assert references.title_from_url(F015).startswith("Pakistani iranian militaries vow")
-    assert references.title_from_url("https://amu.tv/80181/") == ""
-    line = references.sources_list(["F301"])[0]
+    assert sections.title_from_url(F015).startswith("Pakistani iranian militaries vow")
+    assert sections.title_from_url("https://amu.tv/80181/") == ""
+    line = sections.sources_list(["F301"])[0]
     assert "[Pakistan to work with Iran on border issues COAS](" in line
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=[p.stem for p in NOTEBOOK_PATHS])
 def test_every_notebook_lists_the_pages_of_the_rows_it_cites(path):
     nb = notebooks.read(path)
-    assert references.cited_ids(nb) or path.stem.startswith("00")
-    assert references.section_problems(nb) == []
+    assert sections.cited_ids(nb) or path.stem.startswith("00")
+    assert sections.section_problems(nb) == []
 
 
 # -- links --------------------------------------------------------------------
@@ -165,7 +165,31 @@ def test_the_new_checks_are_fast_over_the_whole_course():
     start = time.perf_counter()
     for path in NOTEBOOK_PATHS:
         nb = notebooks.read(path)
-        references.section_problems(nb)
+        sections.section_problems(nb)
         surface.link_problems(nb)
         surface.spelling_problems(nb)
     assert time.perf_counter() - start < 2.0
+
+
+def test_a_mixed_case_abbreviation_like_mou_is_seen_by_the_prose_lint():
+    from helpers.checks import rules
+
+    glossary = {"MoU": "Memorandum of Understanding"}
+    bad = nbformat.v4.new_notebook(cells=[new_markdown("The Islamabad MoU set 60 days.")])
+    [problem] = rules.acronym_problems(bad, glossary=glossary)
+    assert "'MoU' is used before it is explained" in problem
+    good = nbformat.v4.new_notebook(
+        cells=[new_markdown("The Islamabad Memorandum of Understanding (MoU) set 60 days.")]
+    )
+    assert rules.acronym_problems(good, glossary=glossary) == []
+
+
+def test_the_writer_links_an_agency_in_an_outlet_label_to_the_glossary_once():
+    section = (
+        "## Sources\n\n- UrduPoint (APP), 1 Jan 2024: [APP story](https://x.com/a)\n"
+        "- Sindh Post (APP), 2 Jan 2024: [t](https://x.com/b)"
+    )
+    lines = sections.link_terms(section).splitlines()
+    assert lines[2].startswith("- UrduPoint ([APP](00-start-here.ipynb#glossary)), 1 Jan")
+    assert lines[2].endswith("[APP story](https://x.com/a)"), "a title is left as it is"
+    assert lines[3].startswith("- Sindh Post (APP),"), "only the first use is linked"

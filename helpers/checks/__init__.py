@@ -12,7 +12,7 @@ The rules live in these modules, the tests exercise each of them on bad examples
 
 - :mod:`helpers.checks.rules`: outputs, citations, Markdown, acronyms, visible code,
   weekdays beside dates (in notebooks and data rows), the notebook template;
-- :mod:`helpers.references`: each notebook's Sources section lists the page of every row
+- :mod:`helpers.checks.sections`: each notebook's Sources section lists the page of every row
   it cites, with outlet, date and a readable title, and only addresses ``data/`` gives;
 - :mod:`helpers.checks.surface`: the URL rules on every link in notebooks and outputs,
   acronyms in outputs and on the home page (``build/index.html``), one spelling per name;
@@ -52,7 +52,7 @@ HINTS = {
     "outputs": "format the value in a helper (helpers/tables.py, markup.text) or hide the cell's "
     "input; never print a Python repr",
     "sources": "list every cited row's page with its outlet, date and title: "
-    "`python -m helpers.references --write` updates the section",
+    "`python -m helpers.checks.sections --write` updates the section",
     "links": "cite the page's own clean address (no tracking parameters, no leftover host, "
     "not a site in data/not_sources.csv)",
     "spelling": "write the canonical name (data/actors.csv or data/places.csv); keep a variant "
@@ -92,8 +92,7 @@ def _hits(check: str, notebook: str, problems: Iterable[str]) -> list[Hit]:
 
 def source_checks(nb: Any, name: str) -> list[Hit]:
     """Every check that reads a notebook as committed (no outputs needed)."""
-    from helpers import references
-    from helpers.checks import horizon, rules, surface
+    from helpers.checks import horizon, rules, sections, surface
 
     found = _hits("template", name, rules.template_problems(nb))
     found += _hits("citations", name, rules.citation_problems(nb))
@@ -101,7 +100,7 @@ def source_checks(nb: Any, name: str) -> list[Hit]:
     found += _hits("acronyms", name, rules.acronym_problems(nb, names=rules.outlet_words()))
     found += _hits("visible-code", name, rules.visible_code_problems(nb))
     found += _hits("weekdays", name, rules.weekday_problems(nb))
-    found += _hits("sources", name, references.section_problems(nb))
+    found += _hits("sources", name, sections.section_problems(nb))
     found += _hits("links", name, surface.link_problems(nb))
     found += _hits("spelling", name, surface.spelling_problems(nb))
     found += [

@@ -25,8 +25,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from helpers import data, references
-from helpers.checks import rules
+from helpers import data
+from helpers.checks import rules, sections
 
 BARE_URL = re.compile(r"https?://[^\s\"'<>\]`\\]+")
 HREF = re.compile(r"""href=["'](https?://[^"']+)["']""", re.I)
@@ -39,8 +39,8 @@ def urls_in(text: str, markup: str = "markdown") -> list[str]:
         found = [html.unescape(u) for u in HREF.findall(text)]
         text = HREF.sub(" ", text)
     else:
-        found = [m.group(2) for m in references.LINK.finditer(text)]
-        text = references.LINK.sub(" ", text)
+        found = [m.group(2) for m in sections.LINK.finditer(text)]
+        text = sections.LINK.sub(" ", text)
     for url in BARE_URL.findall(html.unescape(re.sub(r"<[^>]+>", " ", text))):
         url = url.rstrip(".,;:!?")
         while url.endswith(")") and url.count(")") > url.count("("):
@@ -256,13 +256,13 @@ def spelling_problems(nb: Any, found: Mapping[str, str] | None = None) -> list[s
         + "|".join(re.escape(v) for v in sorted(found, key=len, reverse=True))
         + r")(?![\w-])"
     )
-    end = references.sources_cell(nb)
+    end = sections.sources_cell(nb)
     problems = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "markdown" or index == end:
             continue
         text = re.sub(r"```.*?```|`[^`]*`", " ", cell.source, flags=re.S)
-        text = references.LINK.sub(" ", text)
+        text = sections.LINK.sub(" ", text)
         text = _QUOTED.sub(" ", re.sub(r'"[^"\n]*"|“[^”]*”', " ", text))
         for variant in dict.fromkeys(pattern.findall(text)):
             problems.append(f"cell {index}: {variant!r} for {found[variant]!r}")

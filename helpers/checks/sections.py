@@ -6,7 +6,7 @@ outlet and date the data gives it, a readable title, and the ids it sources::
 
     - Dawn, 16 Jul 2023: [Pakistani, Iranian militaries vow ...](https://...) (F015)
 
-:func:`sources_list` writes those lines; ``python -m helpers.references --write`` brings a
+:func:`sources_list` writes those lines; ``python -m helpers.checks.sections --write`` brings a
 notebook's section up to date (``tools``-style, run by a maintainer, never by the build);
 :func:`section_problems` is the check (``python -m helpers.checks --only sources``): a cited
 row whose page the section does not list, a link that is not an address in ``data/``, ids
@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from helpers import data
+from helpers.checks import rules
 
 ROW_ID = re.compile(r"\b([FERXO]\d{3})\b")
 SOURCES_HEADING = re.compile(r"^##\s+(?:Sources|Resources and references)\s*$", re.M)
@@ -154,14 +155,12 @@ _SMALL = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "th
 
 def entry(url: str, ids: list[str], title: str = "") -> str:
     """One Sources line: ``- Outlet, date: [title](url) (ids)``, outlet and date from data/."""
-    from helpers.checks.rules import expected_label
-
     page = data.source_pages().get(url)
     cited = [rows()[i] for i in ids]
     if page is not None:
         named = [r.get("source_outlet") or r.get("outlet") for r in cited]
         outlet = next((o for o in named if o in page["outlets"]), sorted(page["outlets"])[0])
-        when = expected_label(page)
+        when = rules.expected_label(page)
     else:  # an event's or an office's page: the data gives the outlet only on facts
         outlet = next((r.get("source_outlet", "") for r in cited if r.get("source_outlet")), "")
         outlet = outlet or data.host_of(url)
@@ -220,7 +219,7 @@ def section_problems(nb: Any) -> list[str]:
     if missing:
         problems.append(
             f"cell {index}: does not list the page of {', '.join(missing)}, which the notebook "
-            "cites (python -m helpers.references --write adds it)"
+            "cites (python -m helpers.checks.sections --write adds it)"
         )
     for text, url, ids in links:
         if url not in allowed:
@@ -291,14 +290,14 @@ def link_terms(section: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m helpers.references [--write] [NOTEBOOK...]``: print or fix the problems."""
+    """``python -m helpers.checks.sections [--write] [NOTEBOOK...]``: print or fix the problems."""
     import argparse
 
     import nbformat
 
     from helpers import notebooks
 
-    parser = argparse.ArgumentParser(prog="python -m helpers.references", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m helpers.checks.sections", description=__doc__)
     parser.add_argument("--write", action="store_true", help="update the Sources sections")
     parser.add_argument("paths", nargs="*", type=Path)
     args = parser.parse_args(argv)
