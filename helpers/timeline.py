@@ -311,6 +311,35 @@ def filter_events(
     return frame[keep].sort_values(["when", "id"], kind="stable").reset_index(drop=True)
 
 
+def likely_repeats(
+    events: pd.DataFrame | None = None,
+    days: int = 2,
+    categories: Iterable[str] = MILITANCY_CATEGORIES,
+) -> list[tuple[str, str]]:
+    """Pairs of event ids that are probably one attack entered twice.
+
+    Two rows of the same category among ``categories`` (those notebooks count),
+    at the same place and dated to the day no more than ``days`` apart, are most
+    likely two sources' accounts of one attack: kept as two rows they would be
+    counted twice. Put the attack in one row and give the other source's date or
+    toll in its ``note`` (or as a fact). Returns the pairs as (earlier, later).
+
+    >>> likely_repeats()
+    []
+    """
+    frame = with_details(events)
+    keep = frame["category"].isin(list(categories)) & (frame["date_precision"] == "day")
+    frame = frame[keep & (frame["place"] != "")]
+    frame = frame.sort_values(["when", "id"], kind="stable")
+    pairs: list[tuple[str, str]] = []
+    for _, group in frame.groupby(["category", "place"], sort=False):
+        rows = list(zip(group["id"], group["when"], strict=True))
+        for i, (first, when) in enumerate(rows):
+            near = [other for other, later in rows[i + 1 :] if (later - when).days <= days]
+            pairs += [(first, other) for other in near]
+    return sorted(pairs)
+
+
 def last_day(date: str) -> str:
     """The last day an ISO date that may be partial can mean (ISO), for "as of" comparisons.
 
