@@ -163,9 +163,18 @@ def split_actors(text: str) -> list[str]:
 
 
 def event_actors(row: Mapping[str, Any]) -> list[str]:
-    """Everyone an event names: its ``actors`` cell plus known actors its text mentions."""
+    """Everyone an event names: its ``actors`` cell plus known actors its text mentions.
+
+    A name the cell writes out that actors.csv does not know is another person,
+    so the text inside it is not searched: "Ali Bagheri Kani" does not also
+    count as Mohammad Bagheri.
+    """
     named = split_actors(row["actors"])
-    mentioned = list(actor_names.mentions(str(row["event"])))
+    text = str(row["event"])
+    for name in sorted(named, key=len, reverse=True):
+        if actor_names.known(name) is None:
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text)
+    mentioned = list(actor_names.mentions(text))
     return list(dict.fromkeys(named + mentioned))
 
 
