@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-# The article's date: Sunday 16 July 2023, when ISPR announced the pledge (fact F014).
+# The day of the pledge the article reports: Sunday 16 July 2023, when ISPR announced it (fact
+# F014). The London Post page itself shows no date (seeds/README.md), so this is not its date.
 ARTICLE_DATE = "2023-07-16"
 SIDES = ("Iran", "Pakistan")
 ANY_GROUP = "any group"
@@ -440,7 +441,7 @@ def draw_timeline(
     ``events`` comes from :func:`filter_events`. Markers are coloured by
     category; filled markers have an exact day, hollow ones only a month or
     year. ``labels`` maps event ids to short captions; ``mark`` draws a line
-    at a date (the article's, by default). Returns ``(fig, ax)`` for
+    at a date (the pledge the article reports, by default). Returns ``(fig, ax)`` for
     ``plotting.show``.
     """
     import matplotlib.dates as mdates
@@ -561,7 +562,7 @@ def _mark_date(ax: Axes, date: str) -> None:
     when = pd.Timestamp(date)
     ax.axvline(when, color="#000000", linestyle="--", linewidth=1.5, zorder=2)
     ax.annotate(
-        f"the article, {format_date(date)}",
+        f"the pledge, {format_date(date)}",
         (when, 1.0),
         xycoords=("data", "axes fraction"),
         xytext=(0, 4),
@@ -582,7 +583,8 @@ def describe(events: pd.DataFrame, lanes: str = "category") -> str:
     first, last = events["when"].min().year, events["when"].max().year
     return (
         f"Timeline of {len(events)} events from {first} to {last}, one row per {lanes}: "
-        f"{parts}. A dashed line marks the article's date, {format_date(ARTICLE_DATE)}; "
+        f"{parts}. A dashed line marks the pledge the article reports, "
+        f"{format_date(ARTICLE_DATE)}; "
         f"{int((events['when'] > ARTICLE_DATE).sum())} events come after it."
     )
 
@@ -749,7 +751,7 @@ def timeline_page() -> Any:
             "events": items,
             "steps": [tick_step(span) for span in range(high - low + 1)],
             "mark": [year_fraction(parse_date(ARTICLE_DATE)[0]), 2023],
-            "mark_label": f"the article, {format_date(ARTICLE_DATE)}",
+            "mark_label": f"the pledge, {format_date(ARTICLE_DATE)}",
             "hollow": HOLLOW_LABEL,
             "xlabel": "Date",
             "ylabel": "Category",

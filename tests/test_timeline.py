@@ -346,7 +346,7 @@ def test_draw_timeline_draws_every_event_once():
         assert drawn == len(rows)
         assert [t.get_text() for t in ax.get_yticklabels()] == ["visit", "militancy"]
         texts = [t.get_text() for t in ax.texts]
-        assert "pledge" in texts and "the article, 16 Jul 2023" in texts
+        assert "pledge" in texts and "the pledge, 16 Jul 2023" in texts
     finally:
         import matplotlib.pyplot as plt
 
