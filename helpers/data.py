@@ -23,7 +23,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from helpers import markup
 
@@ -784,6 +784,61 @@ def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
     return _load_cached(name, file.resolve(), mtime).copy()
 
 
+def data_version() -> tuple[str, tuple[int, ...]]:
+    """What the course's data is right now: its folder and each dataset file's
+    modification time (0 for a missing file). Cheap: one ``stat`` per file."""
+    folder = DATA_DIR
+    stamps = []
+    for dataset in DATASETS.values():
+        try:
+            stamps.append((folder / dataset.filename).stat().st_mtime_ns)
+        except OSError:
+            stamps.append(0)
+    return str(folder), tuple(stamps)
+
+
+_Result = TypeVar("_Result")
+
+
+def cached_on_data(func: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Remember ``func``'s result per arguments for as long as ``data/`` is unchanged.
+
+    For the helpers a notebook calls many times with the same arguments (the quiz
+    bank, who held each office on a day): a kernel computes each answer once,
+    and an edit to any data file computes it again. Every call returns a copy of a
+    DataFrame, list or dict, so a notebook that changes what it got cannot change
+    what the next call returns. Arguments must be hashable.
+    """
+    memo = functools.lru_cache(maxsize=128)(
+        lambda version, args, kwargs: func(*args, **dict(kwargs))
+    )
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> _Result:
+        return _copied(memo(data_version(), args, tuple(sorted(kwargs.items()))))
+
+    wrapper.cache_clear = memo.cache_clear  # type: ignore[attr-defined]
+    _MEMOS.append(memo)
+    return wrapper
+
+
+_MEMOS: list[Any] = []
+
+
+def clear_caches() -> None:
+    """Forget every answer :func:`cached_on_data` remembered (tests that patch a
+    module's table of rows, such as ``visits.DEATHS``, start from a clean slate)."""
+    for memo in _MEMOS:
+        memo.cache_clear()
+
+
+def _copied(value: Any) -> Any:
+    """A copy of ``value`` a caller may change freely (tuples, strings, numbers as they are)."""
+    if hasattr(value, "copy") and not isinstance(value, (str, bytes, tuple)):
+        return value.copy()
+    return value
+
+
 def load_facts(path: str | Path | None = None) -> pd.DataFrame:
     """The fact base: one sourced claim per row (conflicting sources stay separate rows)."""
     return load("facts", path)
@@ -913,7 +968,13 @@ def rows_by_id(table: pd.DataFrame, ids: Sequence[str], kind: str) -> pd.DataFra
 def fact(fact_id: str) -> pd.Series:
     """One row of the fact base by id (``"F015"``); a wrong id suggests close ones."""
     key = fact_id.strip().upper()
-    return rows_by_id(load_facts().set_index("id"), [key], "fact").iloc[0]
+    return rows_by_id(_facts_by_id(data_version()), [key], "fact").iloc[0].copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _facts_by_id(version: tuple[str, tuple[int, ...]]) -> pd.DataFrame:
+    """The fact base indexed by id, once per ``data_version()`` (read only: never changed)."""
+    return load_facts().set_index("id")
 
 
 def format_date(text: str) -> str:

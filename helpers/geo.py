@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from helpers import data
 from helpers.data import DATA_DIR, load_places
 
 if TYPE_CHECKING:
@@ -101,6 +102,11 @@ def place(name: str) -> pd.Series:
     """
     if not isinstance(name, str) or not name.strip():
         raise UnknownPlaceError(f"a place name must be non-empty text, not {name!r}")
+    return _place(name)
+
+
+@data.cached_on_data  # a map looks up each of its places: once per kernel, not per map
+def _place(name: str) -> pd.Series:
     places = load_places()
     keys = {_key(n): n for n in places["name"]}
     short: dict[str, list[str]] = {}
@@ -798,5 +804,5 @@ def distance_explorer(start: str = "Gwadar", end: str = "Chabahar") -> Explorer:
         distance_view,
         description="Pick two places to measure the straight-line distance between them.",
         defaults={"start": start, "end": end},
-        page=distance_page(options),
+        page=functools.partial(distance_page, options),  # two base maps: only for a page
     )

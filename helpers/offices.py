@@ -44,6 +44,15 @@ def _day(text: str) -> dt.date:
 
 def table(path: str | None = None) -> pd.DataFrame:
     """``data/offices.csv`` with ``start_day`` and ``end_day`` (dates; ``end_day`` None if open)."""
+    return _table(path) if path is not None else _table_of_data()
+
+
+@data.cached_on_data
+def _table_of_data() -> pd.DataFrame:
+    return _table(None)
+
+
+def _table(path: str | None) -> pd.DataFrame:
     rows = data.load_offices(path)
     rows["start_day"] = [_day(s) for s in rows["start"]]
     rows["end_day"] = [_day(e) if e else None for e in rows["end"]]
@@ -172,14 +181,28 @@ def holders(on: str | None = None, rows: pd.DataFrame | None = None) -> pd.DataF
     in office; blank for a tenure that had ended by ``on``), and ``caveat``.
     A holder whose tenure ends on ``on`` has handed over that day.
     """
+    if rows is None:  # the course's own table: computed once per day and data version
+        return _holders_of_the_data(on or data.facts_run_to())
+    return _holders(on or data.facts_run_to(), rows)
+
+
+@data.cached_on_data
+def _holders_of_the_data(on: str) -> pd.DataFrame:
+    return _holders(on, table())
+
+
+def _holders(on: str, rows: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
-    rows = table() if rows is None else rows
-    day = _day(on or data.facts_run_to())
+    day = _day(on)
     alts = alternatives(rows)
+    in_chains = rows[rows["alternative_to"] == ""].sort_values("start_day", kind="stable")
+    chains = {key: held for key, held in in_chains.groupby(["country", "office"], sort=False)}
     found = []
     for country, office in office_names(rows):
-        held = chain(office, country, rows)
+        held = chains.get((country, office))
+        if held is None:
+            continue
         current = held[
             (held["start_day"] <= day) & held["end_day"].map(lambda e: e is None or e > day)
         ]

@@ -62,6 +62,7 @@ def post_in_july_2023(name: str) -> str:
     return actors.lookup(name)["role_july_2023"].split(";")[0].strip()
 
 
+@data.cached_on_data
 def meetings() -> pd.DataFrame:
     """The officials Munir met during the visit, one row each, in the order of ``MEETINGS``.
 
@@ -98,6 +99,7 @@ def arrival() -> pd.Series:
     return events.loc[ARRIVAL_EVENT]
 
 
+@data.cached_on_data
 def fates() -> pd.DataFrame:
     """What became of the officials after the visit, one dated and sourced row per fact.
 

@@ -220,9 +220,15 @@ def course_questions(topic: str | None = None) -> list[Question]:
         close = difflib.get_close_matches(topic, TOPICS, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"no quiz topic {topic!r}{hint} (topics: {', '.join(TOPICS)})")
+    return [q for q in _bank() if topic is None or q.topic == topic]
+
+
+@data.cached_on_data
+def _bank() -> list[Question]:
+    """Every question, built once per data version (a Question cannot be changed)."""
     questions = _visit() + _actors() + _border() + _militancy()
     questions += _regional() + _next() + _news() + _war()
-    return [q for q in questions if topic is None or q.topic == topic]
+    return questions
 
 
 def _visit() -> list[Question]:

@@ -107,6 +107,7 @@ def _how(claim: str) -> str:
     return first.group(1).lower() if first else "died"
 
 
+@data.cached_on_data
 def deaths() -> pd.DataFrame:
     """Every dated death of a host in the data: person, date, fact, source, how (killed, died).
 
@@ -137,6 +138,7 @@ def deaths() -> pd.DataFrame:
     return found.drop_duplicates("person").sort_values(["date", "person"]).reset_index(drop=True)
 
 
+@data.cached_on_data
 def host_fates(key: str, on: str | None = None) -> pd.DataFrame:
     """What had become of one visit's hosts on ``on`` (default: the date the facts run to).
 
@@ -234,6 +236,7 @@ def _fates(item: Visit) -> str:
     return head + ": " + "; ".join(f"{r.person}: {r.what}" for r in fates.itertuples()) + "."
 
 
+@data.cached_on_data
 def side_by_side() -> pd.DataFrame:
     """The visits as columns and the questions of :data:`ASPECTS` as rows, every cell from rows.
 

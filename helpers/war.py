@@ -64,6 +64,7 @@ MEDIATIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 START = "2026-02-28"  # the first day of the strikes (the war's first row)
 
 
+@data.cached_on_data
 def war_events() -> pd.DataFrame:
     """The rows of :data:`WAR_EVENTS` from ``events.csv``, in date order, with timeline details."""
     ids = [event_id for event_id, _ in WAR_EVENTS]
@@ -178,6 +179,7 @@ def milestones() -> list[str]:
     return [data.format_date(d) for d in dict.fromkeys([*BEFORE, *war_events()["date"]])]
 
 
+@data.cached_on_data
 def as_of_view(day: str) -> str:
     """Explorer callback: what a reader could know on ``day`` (Markdown).
 

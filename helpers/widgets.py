@@ -50,7 +50,7 @@ class Explorer:
         description: str = "",
         defaults: dict[str, Any] | None = None,
         known: dict[str, Sequence[str]] | None = None,
-        page: PageView | None = None,
+        page: PageView | Callable[[], PageView] | None = None,
     ):
         """``controls`` maps a callback argument to its choices.
 
@@ -59,19 +59,28 @@ class Explorer:
         lists, for a text box, the values a page without a kernel offers in
         its place (a dropdown), since a page cannot run the callback.
         ``page`` says how a page answers every choice from embedded data
-        (:class:`PageView`) when there are too many to precompute one by one.
+        (:class:`PageView`) when there are too many to precompute one by one;
+        give a function that returns it when it is costly to make (base maps):
+        it is called the first time a page needs it, never for ``update()``.
         """
         self.controls = controls
         self.callback = callback
         self.description = description
         self.known = known or {}
-        self.page = page
+        self._page = page
         self.values: dict[str, Any] = {name: _default(spec) for name, spec in controls.items()} | (
             defaults or {}
         )
         self.last: Any = None
         self._widgets: dict[str, Any] = {}
         self._output: Any = None
+
+    @property
+    def page(self) -> PageView | None:
+        """How a page answers every choice (made now if it was given as a function)."""
+        if callable(self._page):
+            self._page = self._page()
+        return self._page
 
     def update(self, **values: Any) -> Any:
         """Set some control values, run the callback, and return (and show) its result."""

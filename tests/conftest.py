@@ -40,3 +40,14 @@ def tmp_csv(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _fresh_helper_caches():
+    """Each test computes the helpers' remembered answers afresh (data.cached_on_data):
+    a test that patches a module's rows (visits.DEATHS) must not meet another's answer."""
+    from helpers import data
+
+    data.clear_caches()
+    yield
+    data.clear_caches()

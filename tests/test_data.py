@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import os
 
 import pytest
 
@@ -246,3 +247,33 @@ def test_url_leftovers_are_rejected_naming_file_and_line(tmp_csv, url, complaint
 def test_clean_urls_pass():
     for url in ("https://www.dawn.com/news/1764914/coas", "http://www.ecoi.net/en/document/1.html"):
         assert data.url_problem(url) is None
+
+
+def test_a_remembered_answer_is_a_copy_and_follows_the_data(tmp_path, monkeypatch):
+    import shutil
+
+    calls = []
+
+    @data.cached_on_data
+    def facts_with_a_count():
+        calls.append(1)
+        return data.load_facts()
+
+    first = facts_with_a_count()
+    first.loc[:, "claim"] = "changed by a notebook"
+    second = facts_with_a_count()
+    assert len(calls) == 1  # remembered
+    assert (second["claim"] != "changed by a notebook").all()  # a copy, untouched
+    # a copy of the data folder with one file touched: computed again, from that folder
+    folder = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, folder)
+    monkeypatch.setattr(data, "DATA_DIR", folder)
+    facts_with_a_count()
+    assert len(calls) == 2
+    facts_with_a_count()
+    assert len(calls) == 2
+    path = folder / data.DATASETS["facts"].filename
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    facts_with_a_count()
+    assert len(calls) == 3
