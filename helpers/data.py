@@ -1091,7 +1091,17 @@ def row_ids(folder: Path | None = None) -> set[str]:
 
 def facts_run_to() -> str:
     """The latest date any event or fact in ``data/`` refers to (ISO), i.e. "facts as of"."""
-    events = load_events()
-    facts = load_facts()
-    latest = max(events["when"].max(), facts["when"].dropna().max())
-    return latest.date().isoformat()
+    return _facts_run_to(data_version())
+
+
+@functools.lru_cache(maxsize=2)
+def _facts_run_to(version: tuple[str, tuple[int, ...]]) -> str:
+    # read as checked rows, without pandas: the build asks this before any notebook runs
+    folder = require_data_dir(DATA_DIR)
+    days = [
+        parse_date(row["date"])[0]
+        for name in ("events", "facts")
+        for row in read_rows(DATASETS[name], folder / DATASETS[name].filename)
+        if row["date"]
+    ]
+    return max(days).isoformat()
