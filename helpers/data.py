@@ -512,7 +512,8 @@ _MARKUP = re.compile(
 _TRACKING = re.compile(r"[?&](utm_[a-z]+|cmp|fbclid|gclid)=", re.I)
 _DEFAULT_PORT = re.compile(r"^https?://[^/?#]+:(443|80)(?=[/?#]|$)", re.I)
 _HOST_IN_PATH = re.compile(
-    r"^https?://[^/?#]+/(?:[^?#]*/)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io)/?(?=[?#]|$)",
+    r"^https?://[^/?#]+/(?:[^?#]*/)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io)(?:\.[a-z]{2})?"
+    r"/?(?=[?#]|$)",
     re.I,
 )
 

@@ -415,8 +415,10 @@ def _border() -> list[Question]:
             topic,
         ),
         _mixed(
-            f"Which crossing opened on {data.format_date(crossing)} (Business Recorder's date; "
-            "a Financial Tribune report says a Monday) as the second official crossing?",
+            f"Which crossing opened on {data.parse_date(crossing)[0]:%A} "
+            f"{data.format_date(crossing)} (Business Recorder's "
+            "date; a Financial Tribune report's 'Monday' does not fit it) as the second official "
+            "crossing?",
             ("Gabd-Rimdan", "Taftan-Mirjaveh", "Mand-Pishin", "Kuhak-Chadgi"),
             "Gabd-Rimdan",
             {

@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-# The article's date: Sunday 16 July 2023, when ISPR announced the pledge (fact F014).
+# The day of the pledge the article reports: Sunday 16 July 2023, when ISPR announced it (fact
+# F014). The London Post page itself shows no date (seeds/README.md), so this is not its date.
 ARTICLE_DATE = "2023-07-16"
 SIDES = ("Iran", "Pakistan")
 ANY_GROUP = "any group"
@@ -163,9 +164,18 @@ def split_actors(text: str) -> list[str]:
 
 
 def event_actors(row: Mapping[str, Any]) -> list[str]:
-    """Everyone an event names: its ``actors`` cell plus known actors its text mentions."""
+    """Everyone an event names: its ``actors`` cell plus known actors its text mentions.
+
+    A name the cell writes out that actors.csv does not know is another person,
+    so the text inside it is not searched: "Ali Bagheri Kani" does not also
+    count as Mohammad Bagheri.
+    """
     named = split_actors(row["actors"])
-    mentioned = list(actor_names.mentions(str(row["event"])))
+    text = str(row["event"])
+    for name in sorted(named, key=len, reverse=True):
+        if actor_names.known(name) is None:
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text)
+    mentioned = list(actor_names.mentions(text))
     return list(dict.fromkeys(named + mentioned))
 
 
@@ -311,6 +321,35 @@ def filter_events(
     return frame[keep].sort_values(["when", "id"], kind="stable").reset_index(drop=True)
 
 
+def likely_repeats(
+    events: pd.DataFrame | None = None,
+    days: int = 2,
+    categories: Iterable[str] = MILITANCY_CATEGORIES,
+) -> list[tuple[str, str]]:
+    """Pairs of event ids that are probably one attack entered twice.
+
+    Two rows of the same category among ``categories`` (those notebooks count),
+    at the same place and dated to the day no more than ``days`` apart, are most
+    likely two sources' accounts of one attack: kept as two rows they would be
+    counted twice. Put the attack in one row and give the other source's date or
+    toll in its ``note`` (or as a fact). Returns the pairs as (earlier, later).
+
+    >>> likely_repeats()
+    []
+    """
+    frame = with_details(events)
+    keep = frame["category"].isin(list(categories)) & (frame["date_precision"] == "day")
+    frame = frame[keep & (frame["place"] != "")]
+    frame = frame.sort_values(["when", "id"], kind="stable")
+    pairs: list[tuple[str, str]] = []
+    for _, group in frame.groupby(["category", "place"], sort=False):
+        rows = list(zip(group["id"], group["when"], strict=True))
+        for i, (first, when) in enumerate(rows):
+            near = [other for other, later in rows[i + 1 :] if (later - when).days <= days]
+            pairs += [(first, other) for other in near]
+    return sorted(pairs)
+
+
 def last_day(date: str) -> str:
     """The last day an ISO date that may be partial can mean (ISO), for "as of" comparisons.
 
@@ -402,7 +441,7 @@ def draw_timeline(
     ``events`` comes from :func:`filter_events`. Markers are coloured by
     category; filled markers have an exact day, hollow ones only a month or
     year. ``labels`` maps event ids to short captions; ``mark`` draws a line
-    at a date (the article's, by default). Returns ``(fig, ax)`` for
+    at a date (the pledge the article reports, by default). Returns ``(fig, ax)`` for
     ``plotting.show``.
     """
     import matplotlib.dates as mdates
@@ -523,7 +562,7 @@ def _mark_date(ax: Axes, date: str) -> None:
     when = pd.Timestamp(date)
     ax.axvline(when, color="#000000", linestyle="--", linewidth=1.5, zorder=2)
     ax.annotate(
-        f"the article, {format_date(date)}",
+        f"the pledge, {format_date(date)}",
         (when, 1.0),
         xycoords=("data", "axes fraction"),
         xytext=(0, 4),
@@ -544,7 +583,8 @@ def describe(events: pd.DataFrame, lanes: str = "category") -> str:
     first, last = events["when"].min().year, events["when"].max().year
     return (
         f"Timeline of {len(events)} events from {first} to {last}, one row per {lanes}: "
-        f"{parts}. A dashed line marks the article's date, {format_date(ARTICLE_DATE)}; "
+        f"{parts}. A dashed line marks the pledge the article reports, "
+        f"{format_date(ARTICLE_DATE)}; "
         f"{int((events['when'] > ARTICLE_DATE).sum())} events come after it."
     )
 
@@ -711,7 +751,7 @@ def timeline_page() -> Any:
             "events": items,
             "steps": [tick_step(span) for span in range(high - low + 1)],
             "mark": [year_fraction(parse_date(ARTICLE_DATE)[0]), 2023],
-            "mark_label": f"the article, {format_date(ARTICLE_DATE)}",
+            "mark_label": f"the pledge, {format_date(ARTICLE_DATE)}",
             "hollow": HOLLOW_LABEL,
             "xlabel": "Date",
             "ylabel": "Category",

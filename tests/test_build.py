@@ -736,8 +736,10 @@ def test_the_real_course_home_page_gives_the_date_the_data_runs_to():
     out, _ = real_course()
     home = (out / "index.html").read_text()
     assert f"<strong>{data.format_date(data.facts_run_to())}</strong>" in home
-    # objectives are text on the home page: their glossary links keep only their labels
-    assert "](" not in home and "PTI news agency" in home
+    # objectives are text on the home page, no raw Markdown; a glossary link stays a link
+    # to the start page's glossary, so the abbreviation is explained where it is read
+    assert "](" not in home
+    assert '<a href="html/00-start-here.html#glossary">PTI</a> news agency' in home
 
 
 def test_summary_table_has_a_row_per_notebook():

@@ -43,10 +43,10 @@ def test_only_runs_the_named_check_and_an_unknown_one_is_refused(tmp_path):
     shutil.copy(NOTEBOOK_PATHS[1], tmp_path)
     result = _command("--notebooks", str(tmp_path), "--only", "now")
     assert result.returncode == 0 and "0 problem(s) in 1 notebook(s) (now)" in result.stdout
-    refused = _command("--only", "spelling")
-    assert refused.returncode == 2 and "invalid choice: 'spelling'" in refused.stderr
-    with pytest.raises(ValueError, match="no check \\['spelling'\\]; the checks are: template"):
-        checks.run([], None, only=["spelling"])
+    refused = _command("--only", "grammar")
+    assert refused.returncode == 2 and "invalid choice: 'grammar'" in refused.stderr
+    with pytest.raises(ValueError, match="no check \\['grammar'\\]; the checks are: template"):
+        checks.run([], None, only=["grammar"])
 
 
 def test_every_rule_message_becomes_a_hit_with_its_cell():

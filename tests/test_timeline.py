@@ -115,6 +115,21 @@ def test_group_named_only_in_the_event_text_still_counts():
     assert set(text_only) <= set(rows["id"])
 
 
+def test_a_longer_name_in_the_actors_cell_is_another_person(tmp_csv):
+    header = "id,date,event,actors,place,category,source_url,note,claimed_by\n"
+    rows = (
+        "E001,2024-05-20,Ali Bagheri Kani becomes acting FM,Ali Bagheri Kani,Tehran,people,"
+        "https://a.org/1,,\n"
+        "E002,2025-05-27,Munir meets Bagheri,Asim Munir,Tehran,security,https://a.org/2,,\n"
+    )
+    events = data.load_events(tmp_csv("events.csv", header + rows))
+    assert list(timeline.filter_events(events, actor="Mohammad Baqeri")["id"]) == ["E002"]
+    assert list(timeline.filter_events(events, actor="Ali Bagheri Kani")["id"]) == ["E001"]
+    # and in the shipped timeline (notebook 06, exercise 2)
+    shipped = timeline.filter_events(actor="Bagheri")
+    assert len(shipped) and not shipped["event"].str.contains("Bagheri Kani").any()
+
+
 def test_actor_missing_from_actors_csv_is_matched_as_written():
     rows = timeline.filter_events(actor="pakistan army")
     expected = [
@@ -238,6 +253,26 @@ def test_side_of_a_small_timeline(tmp_csv):
     assert list(only_pakistan["id"]) == ["E005", "E002"]
 
 
+def test_one_attack_is_one_row_so_counts_take_it_once(tmp_csv):
+    # notebooks 04 and 06 count the timeline's rows; the same attack entered from two sources
+    # (a day apart, as a wire report and a next-day paper date it) would be counted twice
+    assert timeline.likely_repeats() == []
+    header = "id,date,event,actors,place,category,source_url,note,claimed_by\n"
+    rows = (
+        "E001,2023-07-08,Police station attacked,Jaish al-Adl,Zahedan,militancy,https://a.org/1,,\n"
+        "E002,2023-07-09,Attack on a police station,police,Zahedan,militancy,https://b.org/2,,\n"
+        "E003,2023-07-09,Talks on the attack,Iran,Zahedan,diplomacy,https://a.org/3,,\n"
+        "E004,2023-07-12,Another attack,unknown gunmen,Zahedan,militancy,https://a.org/4,,\n"
+        "E005,2023-07-08,Attack elsewhere,unknown gunmen,Saravan,militancy,https://a.org/5,,\n"
+        "E006,2023-07,Attacks that month,unknown gunmen,Zahedan,militancy,https://a.org/6,,\n"
+    )
+    events = data.load_events(tmp_csv("events.csv", header + rows))
+    assert timeline.likely_repeats(events) == [("E001", "E002")]
+    wider = [("E001", "E002"), ("E001", "E004"), ("E002", "E004")]
+    assert timeline.likely_repeats(events, days=4) == wider
+    assert timeline.likely_repeats(events, categories=["diplomacy"]) == []
+
+
 # --- "as of" a date ---------------------------------------------------------------------------
 
 
@@ -311,7 +346,7 @@ def test_draw_timeline_draws_every_event_once():
         assert drawn == len(rows)
         assert [t.get_text() for t in ax.get_yticklabels()] == ["visit", "militancy"]
         texts = [t.get_text() for t in ax.texts]
-        assert "pledge" in texts and "the article, 16 Jul 2023" in texts
+        assert "pledge" in texts and "the pledge, 16 Jul 2023" in texts
     finally:
         import matplotlib.pyplot as plt
 

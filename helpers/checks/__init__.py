@@ -5,13 +5,17 @@ One command runs them all and prints each hit with its notebook, cell and a fix:
     python -m helpers.checks                 # every check (output checks read build/)
     python -m helpers.checks --only now      # one check: template, citations, markdown,
                                              # acronyms, visible-code, now, weekdays,
-                                             # outputs, source-mix
+                                             # outputs, sources, links, spelling, source-mix
     make checks                              # build first, then every check (make test runs it)
 
-The rules live in three modules, the tests exercise each of them on bad examples:
+The rules live in these modules, the tests exercise each of them on bad examples:
 
 - :mod:`helpers.checks.rules`: outputs, citations, Markdown, acronyms, visible code,
   weekdays beside dates (in notebooks and data rows), the notebook template;
+- :mod:`helpers.checks.sections`: each notebook's Sources section lists the page of every row
+  it cites, with outlet, date and a readable title, and only addresses ``data/`` gives;
+- :mod:`helpers.checks.surface`: the URL rules on every link in notebooks and outputs,
+  acronyms in outputs and on the home page (``build/index.html``), one spelling per name;
 - :mod:`helpers.checks.horizon`: "now", "currently", "still", "today" need an "as of";
 - :mod:`helpers.checks.sources`: every party to a topic is heard through its own outlets,
   and ``data/README.md`` shows the current source mix;
@@ -47,6 +51,12 @@ HINTS = {
     "weekdays": "check the date against its source and the calendar; fix the weekday or the date",
     "outputs": "format the value in a helper (helpers/tables.py, markup.text) or hide the cell's "
     "input; never print a Python repr",
+    "sources": "list every cited row's page with its outlet, date and title: "
+    "`python -m helpers.checks.sections --write` updates the section",
+    "links": "cite the page's own clean address (no tracking parameters, no leftover host, "
+    "not a site in data/not_sources.csv)",
+    "spelling": "write the canonical name (data/actors.csv or data/places.csv); keep a variant "
+    "only inside a quotation or an outlet's name",
     "source-mix": "add the party's own outlets' pages to data/facts.csv, or admit the gap in "
     "data/topic_parties.csv; then run tools/source_mix.py --write",
 }
@@ -82,7 +92,7 @@ def _hits(check: str, notebook: str, problems: Iterable[str]) -> list[Hit]:
 
 def source_checks(nb: Any, name: str) -> list[Hit]:
     """Every check that reads a notebook as committed (no outputs needed)."""
-    from helpers.checks import horizon, rules
+    from helpers.checks import horizon, rules, sections, surface
 
     found = _hits("template", name, rules.template_problems(nb))
     found += _hits("citations", name, rules.citation_problems(nb))
@@ -90,6 +100,9 @@ def source_checks(nb: Any, name: str) -> list[Hit]:
     found += _hits("acronyms", name, rules.acronym_problems(nb, names=rules.outlet_words()))
     found += _hits("visible-code", name, rules.visible_code_problems(nb))
     found += _hits("weekdays", name, rules.weekday_problems(nb))
+    found += _hits("sources", name, sections.section_problems(nb))
+    found += _hits("links", name, surface.link_problems(nb))
+    found += _hits("spelling", name, surface.spelling_problems(nb))
     found += [
         Hit("now", name, p.cell, str(p).split(": ", 1)[1], HINTS["now"])
         for p in horizon.lint(nb, name)
@@ -99,9 +112,11 @@ def source_checks(nb: Any, name: str) -> list[Hit]:
 
 def output_checks(executed: Any, name: str) -> list[Hit]:
     """Every check that reads a notebook's outputs (the build's executed copy)."""
-    from helpers.checks import rules
+    from helpers.checks import rules, surface
 
     found = _hits("outputs", name, rules.output_problems(executed))
+    found += _hits("links", name, surface.link_problems(executed, outputs=True))
+    found += _hits("acronyms", name, surface.output_acronym_problems(executed))
     alt = [p for p in rules.template_problems(executed, executed=True) if "alt text" in p]
     return found + _hits("outputs", name, alt)
 
@@ -138,6 +153,16 @@ def source_mix_checks() -> list[Hit]:
     return found
 
 
+def home_page_checks(page: Path) -> list[Hit]:
+    """The acronym check on the built home page (``build/index.html``), if it is built."""
+    from helpers.checks import surface
+
+    if not page.is_file():
+        return []
+    problems = surface.page_acronym_problems(page.read_text(encoding="utf-8"))
+    return [Hit("acronyms", "build/index.html", None, p, HINTS["acronyms"]) for p in problems]
+
+
 def data_checks() -> list[Hit]:
     """The checks that read the data rows' text (a weekday beside a date)."""
     from helpers.checks import rules
@@ -170,7 +195,7 @@ def run(
     for path in notebook_paths:
         nb = notebooks.read(path)
         found += [h for h in source_checks(nb, path.name) if h.check in wanted]
-        if "outputs" not in wanted:
+        if not {"outputs", "links", "acronyms"} & wanted:
             continue
         executed = executed_dir / path.name if executed_dir else None
         if executed is None or not executed.exists():
@@ -183,7 +208,9 @@ def run(
                 "run `make course` first)"
             )
         else:
-            found += output_checks(copy, path.name)
+            found += [h for h in output_checks(copy, path.name) if h.check in wanted]
+    if "acronyms" in wanted and executed_dir is not None:
+        found += home_page_checks(executed_dir.parent.parent / "index.html")
     if "source-mix" in wanted:
         found += source_mix_checks()
     if "weekdays" in wanted:
@@ -193,6 +220,7 @@ def run(
 
 __all__ = [
     "data_checks",
+    "home_page_checks",
     "CHECKS",
     "HINTS",
     "Hit",

@@ -60,11 +60,14 @@ def sentences(text: str) -> list[str]:
 
 
 # a capitalised word after a capitalised word is part of a name: "Pakistan Today", "India Today"
+_OUTSIDE_LINK = re.compile(r"\[[^\]]*\]\(https?://[^)\s]*\)")
 _NAME = re.compile(r"\b[A-Z][\w.&-]*\s+(Now|Today)\b")
 
 
 def _words_outside_quotes(sentence: str) -> list[str]:
-    bare = _LINK_TARGET.sub("]", _CODE_SPAN.sub("", sentence))
+    # the title of a link to an outside page is that page's words, like a quotation
+    bare = _OUTSIDE_LINK.sub("", _CODE_SPAN.sub("", sentence))
+    bare = _LINK_TARGET.sub("]", bare)
     bare = _NAME.sub("", _QUOTED.sub("", bare))
     return [m.group(1).lower() for m in WORDS.finditer(bare)]
 

@@ -303,7 +303,7 @@ def acronym_problems(
         if cell.cell_type != "markdown":
             continue
         text = _prose(cell.source)
-        for term in dict.fromkeys(CAPS.findall(text)):
+        for term in abbreviations(text, glossary):
             if term in seen or term in allowed:
                 continue
             seen.add(term)
@@ -318,6 +318,22 @@ def acronym_problems(
                     f"'{glossary[term]} ({term})' or link it: [{term}]({GLOSSARY_LINK})"
                 )
     return problems
+
+
+def abbreviations(text: str, glossary: Iterable[str] = ()) -> list[str]:
+    """The abbreviations in ``text`` in order of first use: runs of capitals ("ISPR"), and
+    the glossary's mixed-case terms ("MoU"), which the capitals pattern cannot see.
+
+    >>> abbreviations("The MoU, signed by ISPR's chief, and the MoU text", {"MoU": "x"})
+    ['MoU', 'ISPR']
+    """
+    found = [(m.start(), m.group(0)) for m in CAPS.finditer(text)]
+    for term in glossary:
+        if not term.isupper():
+            found += [
+                (m.start(), term) for m in re.finditer(rf"(?<![\w/.-]){term}(?![\w/-])", text)
+            ]
+    return list(dict.fromkeys(term for _, term in sorted(found)))
 
 
 def _explained(source: str, term: str, expansion: str) -> bool:

@@ -123,6 +123,23 @@ def previous_files(name: str, out_dir: Path) -> dict[str, bytes]:
     }
 
 
+_GLOSSARY_LINK = re.compile(r"\[([A-Za-z]+)\]\(00-start-here\.ipynb#glossary\)")
+
+
+def _objective(text: str) -> str:
+    """An objective as HTML: plain text, with a glossary link kept as a link to the glossary
+    on the start page (so an abbreviation on the home page is explained where it is read)."""
+    parts, position = [], 0
+    for match in _GLOSSARY_LINK.finditer(text):
+        parts.append(html.escape(markup.link_labels(text[position : match.start()])))
+        parts.append(
+            f'<a href="html/00-start-here.html#glossary">{html.escape(match.group(1))}</a>'
+        )
+        position = match.end()
+    parts.append(html.escape(markup.link_labels(text[position:])))
+    return "".join(parts)
+
+
 def index_page(
     results: list[Result],
     available: set[str] | None = None,
@@ -144,9 +161,7 @@ def index_page(
 
     rows = []
     for r in results:
-        objectives = "".join(
-            f"<li>{html.escape(markup.link_labels(o))}</li>" for o in r.objectives
-        )
+        objectives = "".join(f"<li>{_objective(o)}</li>" for o in r.objectives)
         minutes = f"{r.minutes} minutes" if r.minutes else "time not stated"
         has_files = available is None or r.name in available
         note = ""
