@@ -220,7 +220,7 @@ def draw_trade(ax: Axes, table: pd.DataFrame) -> None:
         ax.text(
             row["value"] + top * 0.01, position, f"{value} ({row['months']})", va="center", size=12
         )
-        labels.append(f"{row['flow']}\n({row['reporter']})")
+        labels.append(f"{row['flow']} ({row['reporter']})")  # one line: rows stay apart on a slide
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.8)
@@ -239,16 +239,17 @@ def describe_trade(table: pd.DataFrame) -> str:
 
 def trade_view(
     comparison: str = DEFAULT_COMPARISON, statistics: str = "both countries'"
-) -> tuple[bytes, str]:
+) -> plotting.SlideFigure:
     """The explorer's callback: a trade chart for one period and one side's statistics.
 
-    Returns ``(png bytes, alt text)``, which ``widgets.display_result`` shows.
+    Returns a ``plotting.SlideFigure`` (``svg, alt``): one SVG for JupyterLab, the page
+    and the deck, which ``widgets.display_result`` shows.
     """
     table = trade_table(comparison, statistics)
     alt = describe_trade(table)
     fig, ax = plotting.figure(figsize=(10, 1.6 + 0.9 * max(len(table), 2)))
     draw_trade(ax, table)
-    png = plotting.render(
+    figure = plotting.render_svg(
         fig,
         title=f"Pakistan-Iran trade, {comparison}: {statistics} statistics",
         xlabel="US$ million",
@@ -256,7 +257,7 @@ def trade_view(
         source=sources_line(table),
         alt=alt,
     )
-    return png, alt
+    return figure
 
 
 def trade_explorer() -> Explorer:
@@ -397,7 +398,9 @@ def shia_population() -> pd.DataFrame:
 def shia_view(sources: str = "all sources") -> tuple[bytes, str]:
     """The explorer's callback: Pakistan's Shia share, keeping only sources of some confidence.
 
-    ``sources`` is a key of ``CONFIDENCE_FILTERS``. Returns ``(png, alt)``.
+    ``sources`` is a key of ``CONFIDENCE_FILTERS``. Returns ``(png, alt)``:
+    a PNG, not a slide figure, because its dozen two-line labels need the figure's own
+    height, which a slide's figure box does not have.
     """
     levels = CONFIDENCE_FILTERS[_choose(sources, list(CONFIDENCE_FILTERS), "choice of sources")]
     table = shia_estimates(confidence=levels)

@@ -387,7 +387,11 @@ def mark_rows(table_html: str, ids: Sequence[str]) -> str:
 
 
 def _is_figure(result: Any) -> bool:
-    return isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes)
+    from helpers.plotting import SlideFigure
+
+    return isinstance(result, SlideFigure) or (
+        isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes)
+    )
 
 
 def _is_range(spec: Any) -> bool:
@@ -425,6 +429,10 @@ def result_html(result: Any) -> str:
     import base64
     import sys
 
+    from helpers.plotting import SlideFigure
+
+    if isinstance(result, SlideFigure):
+        return result.html()
     if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes):
         png, alt = result
         data = base64.b64encode(png).decode("ascii")
@@ -443,12 +451,20 @@ def result_html(result: Any) -> str:
 
 
 def display_result(result: Any, display: Callable[..., Any]) -> None:
-    """Show a callback's result: bytes as a PNG (with alt text if given), a table with
-    its text in full (``tables.table``), else as is."""
+    """Show a callback's result: a SlideFigure as its SVG, bytes as a PNG (with alt text
+    if given), a table with its text in full (``tables.table``), else as is."""
     import base64
     import sys
 
-    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes):
+    from helpers.plotting import SlideFigure
+
+    if isinstance(result, SlideFigure):
+        display(
+            {"image/svg+xml": result.svg, "text/plain": f"[Figure] {result.alt}"},
+            raw=True,
+            metadata={"image/svg+xml": {"alt": result.alt}},
+        )
+    elif isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes):
         png, alt = result
         display(
             {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[Figure] {alt}"},

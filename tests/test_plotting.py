@@ -108,3 +108,48 @@ def test_show_carries_a_slide_svg_with_text_as_text_at_slide_size():
     assert all(i.startswith("f") and "-" in i for i in re.findall(r'\bid="([^"]+)"', svg))
     # the page's PNG is drawn before the slide style: it is the PNG render() gives
     assert png == plotting.render(_bar(), title="T", alt=ALT, source="S", xlabel="x", ylabel="y")
+
+
+def test_an_explorer_figure_is_one_slide_svg_named_by_its_alt_text():
+    import re
+
+    import matplotlib.pyplot as plt
+
+    before = len(plt.get_fignums())
+    figure = plotting.render_svg(
+        _bar(), title="T", alt=ALT + ' <"&>', source="S", xlabel="x", ylabel="y"
+    )
+    assert len(plt.get_fignums()) == before  # closed
+    # drawn in the slide style, as a figure shown on a slide: text as text, every letter
+    # at least SLIDE_MIN_PT, in the slide's figure box, the same bytes every run
+    again = plotting.render_svg(_bar(), title="T", alt=ALT, source="S", xlabel="x", ylabel="y")
+    assert figure.svg == again.svg and figure.svg.startswith("<svg ")
+    sizes = [float(v) for v in re.findall(r"font-size: ([\d.]+)px", figure.svg)]
+    assert sizes and min(sizes) >= plotting.SLIDE_MIN_PT
+    box = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', figure.svg).groups()
+    assert (
+        abs(float(box[0]) / float(box[1]) - plotting.SLIDE_FIGSIZE[0] / plotting.SLIDE_FIGSIZE[1])
+        < 0.01
+    )
+    svg, alt = figure  # unpacks like the (png, alt) an explorer used to return
+    assert alt.endswith('<"&>')
+    html = figure.html()
+    assert (
+        'role="img" aria-label="Bar chart with two bars, a at 1 and b at 2. &lt;&quot;&amp;&gt;"'
+        in html
+    )
+    assert html.count("<svg") == 1 and "<text" in html
+    with pytest.raises(ValueError, match="a title"):
+        plotting.render_svg(_bar(), title="", alt=ALT, source="S", xlabel="x", ylabel="y")
+
+
+def test_an_explorer_figure_shows_as_svg_in_jupyterlab_and_inline_on_a_page():
+    from helpers import widgets
+
+    figure = plotting.render_svg(_bar(), title="T", alt=ALT, source="S", xlabel="x", ylabel="y")
+    shown = []
+    widgets.display_result(figure, lambda bundle, **kw: shown.append((bundle, kw)))
+    ((bundle, options),) = shown
+    assert bundle["image/svg+xml"] == figure.svg and bundle["text/plain"] == f"[Figure] {ALT}"
+    assert options["metadata"] == {"image/svg+xml": {"alt": ALT}}
+    assert widgets.result_html(figure) == figure.html()
