@@ -224,9 +224,13 @@ def prepared(tmp_path: Path, count: int = 1) -> tuple[Course, dict[str, bytes]]:
     return course, before
 
 
-def wait_for(path: Path, process: subprocess.Popen, seconds: float = 60) -> None:
+def wait_for(
+    path: Path, process: subprocess.Popen, seconds: float = 60, filled: bool = False
+) -> None:
+    """Wait until the build creates ``path`` (and, if ``filled``, writes into it: a cell's
+    flag is created empty and then gets its kernel's pid)."""
     deadline = time.monotonic() + seconds
-    while not path.exists():
+    while not (path.exists() and (not filled or path.stat().st_size > 0)):
         if process.poll() is not None:
             raise AssertionError(f"the build ended before {path.name}: {process.stdout.read()}")
         assert time.monotonic() < deadline, f"the build never reached {path.name}"
@@ -287,7 +291,7 @@ def test_a_build_killed_at_any_point_leaves_nothing_behind(tmp_path, point, sign
         else {"COURSE_TEST_CELL_FLAG": str(flag)}
     )
     process = course.start(**extra)
-    wait_for(flag, process)
+    wait_for(flag, process, filled=kind != "checkpoint")
     processes = tree_of(process.pid)
     os.kill(process.pid, signum)
     process.wait(timeout=30)
@@ -303,7 +307,7 @@ def test_a_killed_worker_fails_its_notebooks_and_the_build_goes_on(tmp_path):
     course, before = prepared(tmp_path / "course", count=2)
     flag = tmp_path / "flag"
     process = course.start(jobs=2, COURSE_TEST_CELL_FLAG=str(flag))
-    wait_for(flag, process)
+    wait_for(flag, process, filled=True)
     kernel = psutil.Process(int(flag.read_text()))
     worker = kernel.parent()
     processes = tree_of(process.pid)
@@ -322,7 +326,7 @@ def test_a_killed_kernel_fails_its_notebook_only(tmp_path):
     course, _ = prepared(tmp_path / "course", count=2)
     flag = tmp_path / "flag"
     process = course.start(jobs=2, COURSE_TEST_CELL_FLAG=str(flag))
-    wait_for(flag, process)
+    wait_for(flag, process, filled=True)
     processes = tree_of(process.pid)
     psutil.Process(int(flag.read_text())).kill()
     process.wait(timeout=60)
