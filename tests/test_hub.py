@@ -126,6 +126,7 @@ class HubPage:
         self.page = self.context.new_page()
         self.remote: list[str] = []
         self.errors: list[str] = []
+        self.reruns = 0  # times the student ran all again (JupyterLab had lost the kernel)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         # Seen, not routed: Playwright's routing holds back nbgitpuller's and the hub's
         # event streams (the pages then wait for ever). The hub has no network anyway.
@@ -151,6 +152,29 @@ class HubPage:
         Cells whose input is hidden (the solutions) show no prompt; the saved file
         (``ran_without_errors``) then shows that every code cell ran.
         """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        # On a busy machine the kernel JupyterLab started with the notebook can be gone
+        # by the time the student runs it (seen in CI-like runs beside a build): JupyterLab
+        # then asks which kernel to start. A student clicks "Select" and runs again; so does
+        # the test, at most twice, and says so (self.reruns).
+        for attempt, seconds in enumerate((120, 120, 300), start=1):
+            try:
+                self._run_all_once(panel, shown_prompts, seconds)
+                break
+            except PlaywrightTimeout:
+                if attempt == 3:
+                    raise
+                dialog = self.page.locator(".jp-Dialog", has_text="Select Kernel")
+                if dialog.count():
+                    dialog.locator("button.jp-mod-accept").click()
+                self.reruns += 1
+                panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+                    state="attached", timeout=120_000
+                )
+        no_tracebacks(panel)
+
+    def _run_all_once(self, panel, shown_prompts: int, seconds: float) -> None:
         panel.locator(".jp-Notebook").first.click()  # the Run menu acts on the notebook in front
         self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         self.page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
@@ -165,9 +189,8 @@ class HubPage:
                 return (ran && idle) || ({BROKEN_OUTPUTS})(panel).length > 0;
             }}""",
             arg=[panel.element_handle(), shown_prompts],
-            timeout=300_000,
+            timeout=seconds * 1000,
         )
-        no_tracebacks(panel)
 
     def change_first_code_cell(self, panel) -> None:
         """Type a comment at the end of the first code cell and save (Ctrl+S)."""
@@ -248,6 +271,7 @@ def test_a_student_follows_the_link_runs_notebook_00_and_keeps_an_edit(browser, 
             raise
         finally:
             lab.close()
+        print(f"Run All again: {lab.reruns} time(s)")
         assert lab.errors == []
         assert lab.remote == [], "the pages tried to reach beyond the hub"
     assert (data.REPO_DIR / FIRST_NOTEBOOK).read_bytes() == before
