@@ -159,6 +159,18 @@ def test_variants_come_from_the_aliases_in_data_and_shortenings_are_not_variants
     assert found.get("Jaysh al-Adl") == "Jaish al-Adl"
     assert found.get("Ebrahim Raeisi") == "Ebrahim Raisi"
     assert "Munir" not in found and "COAS" not in found and "Raisi" not in found
+    # a place's other spellings (places.csv's aliases): Tasnim's "Kuh-e Sabz"
+    assert found.get("Kuh-e Sabz") == "Koh-i-Sabz"
+
+
+def test_a_place_spelt_another_way_in_the_course_voice_is_caught():
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            new_markdown("The missile hit a house in Kuh-e Sabz."),
+            new_markdown('Tasnim named the area "Kuh-e Sabz".'),
+        ]
+    )
+    assert surface.spelling_problems(nb) == ["cell 0: 'Kuh-e Sabz' for 'Koh-i-Sabz'"]
 
 
 def test_the_new_checks_are_fast_over_the_whole_course():

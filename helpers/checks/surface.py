@@ -203,15 +203,21 @@ TITLES = {
 def _variants_cached(key: str) -> dict[str, str]:
     del key
     found: dict[str, str] = {}
-    tables = [data.load_actors(), data.load_places()]
-    for table in tables:
+    # an actor's aliases mix spellings with shortenings and titles ("COAS"): only the
+    # spellings count; a place's aliases are other spellings by definition
+    tables = [(data.load_actors(), is_variant), (data.load_places(), _another_spelling)]
+    for table, counts in tables:
         if "aliases" not in table.columns:
             continue
         for name, aliases in zip(table["name"], table["aliases"], strict=True):
             for alias in (a.strip() for a in aliases.split(";")):
-                if alias and is_variant(alias, name):
+                if alias and counts(alias, name):
                     found[alias] = name
     return found
+
+
+def _another_spelling(alias: str, name: str) -> bool:
+    return alias.lower() not in name.lower()
 
 
 def variants() -> dict[str, str]:
