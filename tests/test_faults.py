@@ -754,3 +754,21 @@ def test_a_swallowed_interrupt_is_not_printed_but_other_unraisables_are(capsys):
     assert capsys.readouterr().err == ""
     _quiet_about_a_lost_stop(unraisable(ValueError("a real one")))
     assert "a real one" in capsys.readouterr().err
+
+
+def test_a_stopped_pool_has_no_manager_thread_left_to_race_the_exit(tmp_path):
+    # CI saw concurrent.futures' exit hook write to the wake-up pipe of a manager thread
+    # that was still closing it (OSError: Bad file descriptor, printed as a traceback)
+    import concurrent.futures as cf
+
+    from helpers.publish import execute
+
+    pool = cf.ProcessPoolExecutor(max_workers=2)
+    futures = [pool.submit(time.sleep, 30) for _ in range(4)]
+    futures[0].running() or time.sleep(0.5)
+    manager = pool._executor_manager_thread
+    assert manager is not None and manager.is_alive()
+    started = time.monotonic()
+    execute.stop_pool(pool)
+    assert time.monotonic() - started < 3
+    assert not manager.is_alive()

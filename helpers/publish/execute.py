@@ -216,6 +216,7 @@ def stop_pool(pool: cf.ProcessPoolExecutor, seconds: float = 2.0) -> None:
     import psutil  # comes with ipykernel
 
     workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+    manager = getattr(pool, "_executor_manager_thread", None)  # and this
     pool.shutdown(wait=False, cancel_futures=True)
     handles = []
     for worker in workers:  # frozen first, so that none starts a kernel while we look
@@ -242,6 +243,11 @@ def stop_pool(pool: cf.ProcessPoolExecutor, seconds: float = 2.0) -> None:
             worker.join(max(0.0, deadline - time.monotonic()))
     while any(_running(kernel) for kernel in kernels) and time.monotonic() < deadline:
         time.sleep(0.02)
+    # Let the pool's manager thread see its workers gone and close its wake-up pipe now:
+    # if it were still closing it when the interpreter exits, concurrent.futures' exit
+    # hook could write to the closed pipe ("Bad file descriptor", a race in Python 3.11).
+    if manager is not None and manager.is_alive():
+        manager.join(max(0.05, deadline - time.monotonic()))
 
 
 def _running(process: Any, stopped_too: bool = True) -> bool:
