@@ -1095,11 +1095,11 @@ def row_ids(folder: Path | None = None) -> set[str]:
 
 def facts_run_to() -> str:
     """The latest date any event or fact in ``data/`` refers to (ISO), i.e. "facts as of"."""
-    return _facts_run_to(data_version())
+    return _facts_run_to()
 
 
-@functools.lru_cache(maxsize=2)
-def _facts_run_to(version: tuple[str, tuple[int, ...]]) -> str:
+@cached_on_data
+def _facts_run_to() -> str:
     # read as checked rows, without pandas: the build asks this before any notebook runs
     folder = require_data_dir(DATA_DIR)
     days = [

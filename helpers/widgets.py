@@ -389,9 +389,12 @@ def mark_rows(table_html: str, ids: Sequence[str]) -> str:
 def _is_figure(result: Any) -> bool:
     from helpers.plotting import SlideFigure
 
-    return isinstance(result, SlideFigure) or (
-        isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes)
-    )
+    return isinstance(result, SlideFigure) or _is_png(result)
+
+
+def _is_png(result: Any) -> bool:
+    """A callback's ``(png bytes, alt text)``."""
+    return isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes)
 
 
 def _is_range(spec: Any) -> bool:
@@ -433,7 +436,7 @@ def result_html(result: Any) -> str:
 
     if isinstance(result, SlideFigure):
         return result.html()
-    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes):
+    if _is_png(result):
         png, alt = result
         data = base64.b64encode(png).decode("ascii")
         return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
@@ -464,7 +467,7 @@ def display_result(result: Any, display: Callable[..., Any]) -> None:
             raw=True,
             metadata={"image/svg+xml": {"alt": result.alt}},
         )
-    elif isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], bytes):
+    elif _is_png(result):
         png, alt = result
         display(
             {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"[Figure] {alt}"},
