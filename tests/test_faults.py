@@ -309,7 +309,9 @@ def test_a_killed_worker_fails_its_notebooks_and_the_build_goes_on(tmp_path):
     process = course.start(jobs=2, COURSE_TEST_CELL_FLAG=str(flag))
     wait_for(flag, process, filled=True)
     kernel = psutil.Process(int(flag.read_text()))
-    worker = kernel.parent()
+    # the build's worker: the kernel's ancestor that the build started (between them, the
+    # worker's kernel fork server)
+    worker = next(p for p in kernel.parents() if p.ppid() == process.pid)
     processes = tree_of(process.pid)
     worker.kill()
     process.wait(timeout=60)

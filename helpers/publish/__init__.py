@@ -13,6 +13,7 @@ home page) while the others are rebuilt. Source notebooks are only read.
 The stages, one module each::
 
     execute.py    run notebooks in fresh kernels, offline, in parallel workers
+    forkserver.py   each kernel forked warm (imports done once per worker)
     cache.py      keys, cache entries with file hashes, the lock, build/'s manifest
     views.py      student copy, page view, stable ids   } export: one execution,
     slides.py     the deck view, sized for a room        } four files

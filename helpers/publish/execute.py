@@ -30,6 +30,9 @@ Outcome = tuple[Result, dict[str, bytes]]  # a notebook's result and its files (
 # has its exception swallowed; the pool's wait polls this flag so the stop still comes.
 STOP_REQUESTED = threading.Event()
 POLL_SECONDS = 0.1
+# Set (to anything) to start every kernel as a plain process, not forked warm
+# (helpers.publish.forkserver): to compare the two, or to rule the fork server out.
+COLD_KERNELS = "COURSE_COLD_KERNELS"
 
 
 class NotebookFailed(RuntimeError):
@@ -70,11 +73,19 @@ def execute(
     skip_iri_grammars()
     from nbclient import NotebookClient
 
+    from helpers.publish import forkserver
+
+    warm = (
+        {}
+        if os.environ.get(COLD_KERNELS)
+        else {"kernel_manager_class": forkserver.kernel_manager_class()}
+    )
     for attempt in (1, 2):
         client = NotebookClient(
             nb,
             timeout=timeout,
             kernel_name="python3",
+            **warm,
             resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
             record_timing=False,
             store_widget_state=True,

@@ -1,0 +1,134 @@
+"""Warm kernels (helpers.publish.forkserver): a kernel forked from the fork server runs a
+notebook as a plain kernel does, and never outlives the server."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import nbformat
+import psutil
+import pytest
+
+from helpers.publish import execute, forkserver
+
+# What a notebook can see of how its kernel started: all must read the same warm or cold.
+PROBE = """\
+import os, sys, socket
+was_loaded = "pandas" in sys.modules
+import pandas as pd
+print(pd.get_option("display.max_columns"), pd.get_option("display.width"))
+print(os.getcwd() in sys.path, "" in sys.path, os.getcwd().endswith("probe-here"))
+print(os.environ["COURSE_OFFLINE"], os.environ["PYTHONHASHSEED"], hash("pakistan-iran"))
+print(os.getsid(0) == os.getpid(), sorted(k for k in globals() if not k.startswith("_"))[:3])
+try:
+    socket.create_connection(("example.org", 80), timeout=1)
+except OSError as err:
+    print("blocked" if "offline" in str(err) else f"other: {err}")
+"""
+
+
+def probe(tmp_path, monkeypatch, cold: bool) -> tuple[list[str], bool]:
+    folder = tmp_path / "probe-here"
+    folder.mkdir(exist_ok=True)
+    if cold:
+        monkeypatch.setenv(execute.COLD_KERNELS, "1")
+    else:
+        monkeypatch.delenv(execute.COLD_KERNELS, raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(PROBE),
+        nbformat.v4.new_code_cell("print(was_loaded)"),
+    ]
+    executed, _ = execute.execute(nb, "probe", cwd=folder)
+    text = [
+        "".join(o["text"] for o in cell.outputs if o.get("name") == "stdout")
+        for cell in executed.cells
+    ]
+    return text[0].splitlines(), text[1].strip() == "True"
+
+
+def test_a_warm_kernel_sees_what_a_cold_kernel_sees(tmp_path, monkeypatch):
+    cold, cold_preloaded = probe(tmp_path, monkeypatch, cold=True)
+    warm, warm_preloaded = probe(tmp_path, monkeypatch, cold=False)
+    assert warm == cold
+    assert cold[0] == "20 80"  # pandas sized for a kernel, not a terminal
+    # the folder by its path is not on sys.path, but "" is (IPython adds it back)
+    assert cold[1:3] == ["False True True", "1 0 " + cold[2].split()[-1]]
+    assert cold[3].startswith("True [")  # its own session; an empty namespace but the probe's
+    assert cold[4] == "blocked"
+    # and the warm one really was warm: pandas was imported before its first cell
+    assert (cold_preloaded, warm_preloaded) == (False, True)
+
+
+def server_env() -> dict[str, str]:
+    return execute.kernel_env(offline=True)
+
+
+def test_a_kernel_dies_with_its_fork_server(tmp_path):
+    server = forkserver.ForkServer(server_env())
+    try:
+        connection = tmp_path / "kernel.json"
+        argv = ["python", "-m", "ipykernel_launcher", "-f", str(connection)]
+        kernel = server.launch(argv, dict(server_env()), str(tmp_path))
+        assert psutil.Process(kernel.pid).ppid() == server.process.pid
+        assert kernel.poll() is None
+        server.process.send_signal(signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while kernel.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert kernel.poll() is not None, "the kernel outlived its fork server"
+    finally:
+        server.process.kill()
+        server.process.wait()
+
+
+def test_the_fork_server_ends_when_its_worker_lets_go():
+    server = forkserver.ForkServer(server_env())
+    server.process.stdin.close()
+    assert server.process.wait(timeout=10) == 0
+
+
+def test_another_environment_gets_a_plain_kernel(monkeypatch):
+    monkeypatch.setattr(forkserver, "_SERVER", None)
+    env = server_env()
+    first = forkserver.server_for(env)
+    try:
+        assert first is not None and forkserver.server_for({**env, "JPY_PARENT_PID": "1"}) is first
+        assert forkserver.server_for({**env, "PYTHONPATH": "/elsewhere"}) is None
+    finally:
+        first.process.kill()
+        first.process.wait()
+
+
+def test_a_data_file_that_warns_is_left_for_the_kernel_to_read(monkeypatch):
+    import warnings
+
+    from helpers import data
+
+    def load(name: str) -> None:
+        data._load_cached("facts", data.DATA_DIR / "facts.csv", 0)  # something cached
+        warnings.warn("markup in a cell", data.MarkupWarning, stacklevel=1)
+
+    data._load_cached.cache_clear()
+    monkeypatch.setattr(data, "load", load)
+    forkserver._warm_caches()
+    assert data._load_cached.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_a_forked_kernel_can_be_signalled_and_waited_for(tmp_path, signum):
+    server = forkserver.ForkServer(server_env())
+    try:
+        argv = ["python", "-m", "ipykernel_launcher", "-f", str(tmp_path / "k.json")]
+        kernel = server.launch(argv, dict(server_env()), str(tmp_path))
+        time.sleep(0.2)
+        kernel.send_signal(signum)
+        assert kernel.wait(timeout=10) is not None
+        assert not psutil.pid_exists(kernel.pid) or psutil.Process(kernel.pid).ppid() != (
+            server.process.pid
+        )
+        kernel.kill()  # gone already: no error
+    finally:
+        server.process.kill()
+        server.process.wait()
