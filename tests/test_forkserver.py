@@ -89,16 +89,67 @@ def test_the_fork_server_ends_when_its_worker_lets_go():
     assert server.process.wait(timeout=10) == 0
 
 
-def test_another_environment_gets_a_plain_kernel(monkeypatch):
+def test_another_environment_gets_its_own_fork_server(monkeypatch):
     monkeypatch.setattr(forkserver, "_SERVER", None)
     env = server_env()
     first = forkserver.server_for(env)
+    assert first is not None
+    assert forkserver.server_for({**env, "JPY_PARENT_PID": "1"}) is first  # set per kernel
+    second = forkserver.server_for({**env, "PYTHONPATH": "/elsewhere"})
     try:
-        assert first is not None and forkserver.server_for({**env, "JPY_PARENT_PID": "1"}) is first
-        assert forkserver.server_for({**env, "PYTHONPATH": "/elsewhere"}) is None
+        assert second is not None and second is not first
+        assert second.env["PYTHONPATH"] == "/elsewhere"
+        assert first.process.wait(timeout=10) == 0, "the first server was left running"
     finally:
-        first.process.kill()
-        first.process.wait()
+        for server in (first, second):
+            if server is not None and server.process.poll() is None:
+                server.process.kill()
+                server.process.wait()
+
+
+def test_an_ended_fork_server_is_started_again(monkeypatch):
+    monkeypatch.setattr(forkserver, "_SERVER", None)
+    env = server_env()
+    first = forkserver.server_for(env)
+    assert first is not None
+    first.process.kill()
+    first.process.wait()
+    second = forkserver.server_for(env)
+    try:
+        assert second is not None and second is not first and second.process.poll() is None
+    finally:
+        if second is not None:
+            second.process.kill()
+            second.process.wait()
+
+
+def test_a_forked_worker_starts_its_own_fork_server(monkeypatch):
+    """A build worker forked from a process with a fork server must not share its pipes."""
+    import multiprocessing
+
+    monkeypatch.setattr(forkserver, "_SERVER", None)
+    env = server_env()
+    parents = forkserver.server_for(env)
+    assert parents is not None
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(1) as pool:
+            child_pid, inherited = pool.apply(_server_seen_in_a_child, (env,))
+        assert inherited is None, "the forked worker kept its parent's fork server"
+        assert child_pid != parents.process.pid
+        assert forkserver.server_for(env) is parents and parents.process.poll() is None
+    finally:
+        parents.process.kill()
+        parents.process.wait()
+
+
+def _server_seen_in_a_child(env: dict[str, str]) -> tuple[int, object]:
+    inherited = forkserver._SERVER
+    own = forkserver.server_for(env)
+    assert own is not None
+    pid = own.process.pid
+    own.close()
+    return pid, inherited
 
 
 def test_a_data_file_that_warns_is_left_for_the_kernel_to_read(monkeypatch):
@@ -132,3 +183,32 @@ def test_a_forked_kernel_can_be_signalled_and_waited_for(tmp_path, signum):
     finally:
         server.process.kill()
         server.process.wait()
+
+
+def test_a_warm_kernel_that_does_not_answer_is_replaced_by_a_plain_one(
+    tmp_path, monkeypatch, capfd
+):
+    """A forked kernel that never answers (here: one listening on other ports) costs
+    WARM_START_SECONDS, is ended, and the notebook runs on a plain kernel."""
+    from jupyter_client.connect import write_connection_file
+
+    monkeypatch.delenv(execute.COLD_KERNELS, raising=False)
+    monkeypatch.setattr(execute, "WARM_START_SECONDS", 3)
+    launch = forkserver.ForkServer.launch
+    deaf: list[int] = []
+
+    def launch_deaf(self, argv, env, cwd):
+        elsewhere, _ = write_connection_file(str(tmp_path / "elsewhere.json"))
+        argv = [elsewhere if arg.endswith(".json") else arg for arg in argv]
+        kernel = launch(self, argv, env, cwd)
+        deaf.append(kernel.pid)
+        return kernel
+
+    monkeypatch.setattr(forkserver.ForkServer, "launch", launch_deaf)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
+    executed, _ = execute.execute(nb, "deaf", cwd=tmp_path)
+    assert executed.cells[0].outputs[0]["text"] == "42\n"
+    assert len(deaf) == 1, "the second attempt was forked again"
+    assert not psutil.pid_exists(deaf[0]) or psutil.Process(deaf[0]).status() == "zombie"
+    assert "deaf: its warm kernel did not start" in capfd.readouterr().err

@@ -8,10 +8,12 @@ outlive the build, however it stops.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import contextlib
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +35,9 @@ POLL_SECONDS = 0.1
 # Set (to anything) to start every kernel as a plain process, not forked warm
 # (helpers.publish.forkserver): to compare the two, or to rule the fork server out.
 COLD_KERNELS = "COURSE_COLD_KERNELS"
+# A warm kernel answers within a second or two; one that has not answered in this many
+# seconds is ended and the notebook runs on a plain kernel (execute's second attempt).
+WARM_START_SECONDS = 30
 
 
 class NotebookFailed(RuntimeError):
@@ -75,17 +80,14 @@ def execute(
 
     from helpers.publish import forkserver
 
-    warm = (
-        {}
-        if os.environ.get(COLD_KERNELS)
-        else {"kernel_manager_class": forkserver.kernel_manager_class()}
-    )
+    warm = not os.environ.get(COLD_KERNELS)
     for attempt in (1, 2):
         client = NotebookClient(
             nb,
             timeout=timeout,
+            startup_timeout=WARM_START_SECONDS if warm else 60,
             kernel_name="python3",
-            **warm,
+            **({"kernel_manager_class": forkserver.kernel_manager_class()} if warm else {}),
             resources={"metadata": {"path": str(cwd or NOTEBOOK_DIR)}},
             record_timing=False,
             store_widget_state=True,
@@ -99,10 +101,23 @@ def execute(
         try:
             return _run(client, nb, name, timeout, offline)
         except RuntimeError as err:
+            # nbclient leaves its exit-time clean-up registered when the kernel never
+            # started; it has cleaned up already, and would fail at exit saying so
+            atexit.unregister(client._cleanup_kernel)
             # A kernel can die while starting (a port taken between choosing and
             # binding it, on a busy machine): no cell has run, so try once more.
-            if attempt == 2 or "before replying to kernel_info" not in str(err):
+            # A warm kernel that does not answer is tried again as a plain process,
+            # saying so (the fork server is a speed-up, never a reason to fail).
+            starting = "before replying to kernel_info" in str(err) or "didn't respond" in str(err)
+            if attempt == 2 or not starting or isinstance(err, NotebookFailed):
                 raise
+            if warm:
+                print(
+                    f"{name}: its warm kernel did not start ({err}); starting a plain one",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                warm = False
     raise AssertionError("unreachable")  # pragma: no cover
 
 

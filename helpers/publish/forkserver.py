@@ -45,8 +45,9 @@ WARM_IMPORTS = (
     "helpers.widgets",
 )
 _STARTED_IN = os.getcwd()  # ``python -m`` puts it first on sys.path
-# Set per kernel by jupyter_client; the rest of the environment must match the server's.
-PER_KERNEL_ENV = ("JPY_PARENT_PID", "JPY_SESSION_NAME")
+# Set per kernel by jupyter_client (and per test by pytest), and each kernel gets its own
+# value; the rest of the environment must match the server's.
+PER_KERNEL_ENV = ("JPY_PARENT_PID", "JPY_SESSION_NAME", "PYTEST_CURRENT_TEST")
 
 
 def _die_with_parent() -> None:
@@ -246,6 +247,14 @@ class ForkServer:
         """Whether a kernel with ``env`` can be forked here (same start-up environment)."""
         return self.process.poll() is None and _start_env(env) == _start_env(self.env)
 
+    def close(self) -> None:
+        """Let the server go (it ends when its stdin closes); its kernels end with it."""
+        with contextlib.suppress(OSError):
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+
     def launch(self, argv: list[str], env: dict[str, str], cwd: str) -> ForkedKernel:
         assert self.process.stdin is not None and self.process.stdout is not None
         request = {"argv": argv, "env": env, "cwd": cwd}
@@ -262,18 +271,35 @@ _SERVER: ForkServer | None = None
 
 
 def server_for(env: dict[str, str]) -> ForkServer | None:
-    """This process's fork server for ``env``, started on first use; None if it cannot
-    start (the kernel then starts as a plain process)."""
+    """This process's fork server for ``env``, started on first use and started again
+    when it has ended or was started for another environment (a test run changes its
+    environment between tests); None if it cannot start (the kernel then starts as a
+    plain process)."""
     global _SERVER
     if _SERVER is not None and not _SERVER.serves(env):
-        _SERVER = None  # another environment: a plain process this time
-        return None
+        _SERVER.close()
+        _SERVER = None
     if _SERVER is None:
         try:
             _SERVER = ForkServer(_start_env(env))
         except (OSError, RuntimeError):
             return None
     return _SERVER
+
+
+def _forget_server_in_child() -> None:
+    """A process forked from this one (a build worker) starts its own fork server: the
+    parent's is not its child, and their replies must not cross."""
+    global _SERVER
+    if _SERVER is not None:
+        for pipe in (_SERVER.process.stdin, _SERVER.process.stdout):
+            with contextlib.suppress(OSError, ValueError):
+                if pipe is not None:
+                    pipe.close()  # this process's copy: the parent's server is untouched
+        _SERVER = None
+
+
+os.register_at_fork(after_in_child=_forget_server_in_child)
 
 
 def kernel_manager_class() -> type:
