@@ -188,9 +188,9 @@ def shared(name: str, make: Callable[[Path], None]) -> Path:
     return done
 
 
-@functools.cache
-def reference(count: int) -> dict[str, bytes]:
-    """A clean build of version 2 of the fault course, with no fault and no cache."""
+def _reference_root(count: int) -> Path:
+    """A course folder with a clean build of version 2 (``build/``, no fault, no cache
+    before it) and the ``cache/`` that build filled."""
 
     def make(root: Path) -> None:
         course = Course(root, count)
@@ -198,7 +198,13 @@ def reference(count: int) -> dict[str, bytes]:
         done = course.run(jobs=count)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    return tree_bytes(shared(f"reference-{count}", make) / "build")
+    return shared(f"reference-{count}", make)
+
+
+@functools.cache
+def reference(count: int) -> dict[str, bytes]:
+    """A clean build of version 2 of the fault course, with no fault and no cache."""
+    return tree_bytes(_reference_root(count) / "build")
 
 
 def _version_one(count: int) -> Path:
@@ -358,12 +364,15 @@ def _alter(path: Path) -> None:
     "damage", [_truncate, _alter, Path.unlink], ids=["truncate", "alter", "delete"]
 )
 def test_a_damaged_cache_entry_is_rebuilt_never_shipped(tmp_path, damage):
+    # the cache a good build of version 2 filled: the reference build's (made once per run);
+    # no build/ beside it, so the build reads the cache instead of keeping build/
     course = Course(tmp_path / "course")
     write_fault_course(course.notebooks, "2")
-    assert course.run().returncode == 0
+    shutil.copytree(_reference_root(1) / "cache", course.cache)
+    (course.cache / ".lock").write_text("")  # the copy must not look like a stopped build
     (entry,) = [p for p in course.cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
     damage(entry / "files" / "html" / "01-fault.html")
-    shutil.rmtree(course.out)  # so the build reads the cache instead of keeping build/
+    assert not course.out.exists()
     done = course.run()
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("damaged cache entry for 01-fault") == 1, done.stdout
@@ -442,10 +451,14 @@ SWEEP_COUNT, SWEEP_JOBS = 4, 2
 # COURSE_SWEEP_NOTEBOOKS=notebooks sweeps the real course instead (slow: not in make test).
 SWEEP_NOTEBOOKS = os.environ.get("COURSE_SWEEP_NOTEBOOKS")
 # Kill moments per way of stopping: seeded random moments, one in each of as many
-# slices of the build (the ways interleave, so together they cover it evenly). With
-# COURSE_SWEEP_STEP=0.5 every 0.5 s through a whole build instead, until one finishes
-# before its moment (docs/reliability.md's table); COURSE_SWEEP_SEED replays a run.
-SWEEP_KILLS = int(os.environ.get("COURSE_SWEEP_KILLS", "2"))
+# slices of the build (the ways interleave, so together they cover it evenly): two per
+# way in CI (CI=true), one in a local `make test` (three moments, one in each third of
+# the build, dealt to the three ways afresh each run). With COURSE_SWEEP_STEP=0.5 every
+# 0.5 s through a whole build instead, until one finishes before its moment
+# (docs/reliability.md's table); COURSE_SWEEP_SEED replays a run.
+SWEEP_KILLS = int(
+    os.environ.get("COURSE_SWEEP_KILLS", "2" if os.environ.get("CI") == "true" else "1")
+)
 SWEEP_STEP = float(os.environ.get("COURSE_SWEEP_STEP", "0"))
 SWEEP_SEED = int(os.environ.get("COURSE_SWEEP_SEED") or random.SystemRandom().randrange(10**6))
 STOP_WITHIN = 5.0  # seconds from the signal to no process of the build left
