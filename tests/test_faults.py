@@ -28,14 +28,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import shared
 from test_build import _cell, _notebook, _tempdir, _template, tree_bytes
 
 from helpers import publish
@@ -157,35 +156,38 @@ class Course:
         return beside + in_cache
 
 
-# Made once per test run and shared by the test workers: the reference builds and the
-# good first builds every fault test starts from (each is a full build of its own).
-SHARED = Path(tempfile.gettempdir()) / (
-    f"course-faults-{os.environ.get('PYTEST_XDIST_TESTRUNUID', f'pid{os.getpid()}')}"
-)
+# The reference builds and the good first builds every fault test starts from are kept
+# between test runs, under a hash of all that such a build depends on, so a warm `make test`
+# reuses them and any change makes them afresh (a fresh clone, as in CI, makes them all).
+BASELINES = REPO_DIR / ".cache" / "test-faults"
 
 
-def _remove_old_shared() -> None:
-    """Remove what earlier test runs shared (runs take minutes, so an hour-old one is done)."""
-    for old in SHARED.parent.glob("course-faults-*"):
-        if old != SHARED and time.time() - old.stat().st_mtime > 3600:
-            shutil.rmtree(old, ignore_errors=True)
+@functools.cache
+def baselines() -> Path:
+    """The folder of the builds made from this checkout, this Python and these packages.
 
+    The key: the snapshot's helpers, data, seeds and pins (``cache.shared_hash``, as the
+    build's own cache), reveal.js's version, the fault course's source (this file and
+    tests/test_build.py's template), and the Python and every package installed. A
+    build gives the same bytes from the same inputs (tests/test_build.py builds twice
+    and compares, every run), so a kept build is what a new one would be.
+    """
+    import importlib.metadata
 
-def shared(name: str, make: Callable[[Path], None]) -> Path:
-    """The folder ``name``, made by ``make(folder)`` once per test run: the first worker to
-    ask makes it, and the others wait for it (a POSIX lock that dies with its holder)."""
-    if not SHARED.exists():
-        _remove_old_shared()
-        SHARED.mkdir(exist_ok=True)
-    done = SHARED / name
-    with open(SHARED / f"{name}.lock", "w") as handle:
-        fcntl.lockf(handle, fcntl.LOCK_EX)
-        if not done.is_dir():
-            temp = SHARED / f".{name}-{os.getpid()}"
-            shutil.rmtree(temp, ignore_errors=True)
-            make(temp)
-            temp.rename(done)
-    return done
+    digest = hashlib.sha256(cache.shared_hash(checkout()).encode())
+    here = Path(__file__)
+    for path in (REPO_DIR / "package-lock.json", here, here.with_name("test_build.py")):
+        digest.update(path.read_bytes())
+    installed = sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+    )
+    digest.update("\n".join([sys.version, sys.prefix, *installed]).encode())
+    folder = BASELINES / digest.hexdigest()[:16]
+    if not folder.exists():  # builds of older inputs (an hour old: no run still reads them)
+        for old in BASELINES.glob("*"):
+            if old.is_dir() and time.time() - old.stat().st_mtime > 3600:
+                shutil.rmtree(old, ignore_errors=True)
+    return folder
 
 
 def _reference_root(count: int) -> Path:
@@ -198,7 +200,7 @@ def _reference_root(count: int) -> Path:
         done = course.run(jobs=count)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    return shared(f"reference-{count}", make)
+    return shared(f"reference-{count}", make, baselines())
 
 
 @functools.cache
@@ -214,7 +216,7 @@ def _version_one(count: int) -> Path:
         done = Course(root, count).run(jobs=count)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    return shared(f"version-one-{count}", make)
+    return shared(f"version-one-{count}", make, baselines())
 
 
 def prepared(tmp_path: Path, count: int = 1) -> tuple[Course, dict[str, bytes]]:
