@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import shared
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import notebooks, publish
@@ -151,23 +152,30 @@ def _tempdir() -> Path:
 
 @functools.cache
 def synthetic_course() -> tuple[Path, Path, Path, Path]:
-    """The synthetic course's notebooks, two clean builds of it, and the second one's cache."""
-    root = _tempdir()
-    sources = write_course(root / "notebooks")
-    before = tree_hashes(sources)
-    for out, use_cache in (("build1", False), ("build2", True)):
-        results = publish.build(
-            sources,
-            root / out,
-            jobs=2,
-            use_cache=use_cache,
-            cache_dir=root / "cache",
-            log=noop,
-            repo=INPUTS,
-        )
-        assert [r.status for r in results] == ["built", "built"], [r.error for r in results]
-    assert tree_hashes(sources) == before, "the build changed a source notebook"
-    return sources, root / "build1", root / "build2", root / "cache"
+    """The synthetic course's notebooks, two clean builds of it, and the second one's cache.
+
+    Made once per test run, by the first test worker to ask (``conftest.shared``); the
+    tests only read them.
+    """
+
+    def make(root: Path) -> None:
+        sources = write_course(root / "notebooks")
+        before = tree_hashes(sources)
+        for out, use_cache in (("build1", False), ("build2", True)):
+            results = publish.build(
+                sources,
+                root / out,
+                jobs=2,
+                use_cache=use_cache,
+                cache_dir=root / "cache",
+                log=noop,
+                repo=INPUTS,
+            )
+            assert [r.status for r in results] == ["built", "built"], [r.error for r in results]
+        assert tree_hashes(sources) == before, "the build changed a source notebook"
+
+    root = shared("synthetic-course", make)
+    return root / "notebooks", root / "build1", root / "build2", root / "cache"
 
 
 # The synthetic builds hash no shared inputs (helpers/, data/...): those may be

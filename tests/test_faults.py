@@ -28,14 +28,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import shared
 from test_build import _cell, _notebook, _tempdir, _template, tree_bytes
 
 from helpers import publish
@@ -157,40 +156,43 @@ class Course:
         return beside + in_cache
 
 
-# Made once per test run and shared by the test workers: the reference builds and the
-# good first builds every fault test starts from (each is a full build of its own).
-SHARED = Path(tempfile.gettempdir()) / (
-    f"course-faults-{os.environ.get('PYTEST_XDIST_TESTRUNUID', f'pid{os.getpid()}')}"
-)
-
-
-def _remove_old_shared() -> None:
-    """Remove what earlier test runs shared (runs take minutes, so an hour-old one is done)."""
-    for old in SHARED.parent.glob("course-faults-*"):
-        if old != SHARED and time.time() - old.stat().st_mtime > 3600:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def shared(name: str, make: Callable[[Path], None]) -> Path:
-    """The folder ``name``, made by ``make(folder)`` once per test run: the first worker to
-    ask makes it, and the others wait for it (a POSIX lock that dies with its holder)."""
-    if not SHARED.exists():
-        _remove_old_shared()
-        SHARED.mkdir(exist_ok=True)
-    done = SHARED / name
-    with open(SHARED / f"{name}.lock", "w") as handle:
-        fcntl.lockf(handle, fcntl.LOCK_EX)
-        if not done.is_dir():
-            temp = SHARED / f".{name}-{os.getpid()}"
-            shutil.rmtree(temp, ignore_errors=True)
-            make(temp)
-            temp.rename(done)
-    return done
+# The reference builds and the good first builds every fault test starts from are kept
+# between test runs, under a hash of all that such a build depends on, so a warm `make test`
+# reuses them and any change makes them afresh (a fresh clone, as in CI, makes them all).
+BASELINES = REPO_DIR / ".cache" / "test-faults"
 
 
 @functools.cache
-def reference(count: int) -> dict[str, bytes]:
-    """A clean build of version 2 of the fault course, with no fault and no cache."""
+def baselines() -> Path:
+    """The folder of the builds made from this checkout, this Python and these packages.
+
+    The key: the snapshot's helpers, data, seeds and pins (``cache.shared_hash``, as the
+    build's own cache), reveal.js's version, the fault course's source (this file and
+    tests/test_build.py's template), and the Python and every package installed. A
+    build gives the same bytes from the same inputs (tests/test_build.py builds twice
+    and compares, every run), so a kept build is what a new one would be.
+    """
+    import importlib.metadata
+
+    digest = hashlib.sha256(cache.shared_hash(checkout()).encode())
+    here = Path(__file__)
+    for path in (REPO_DIR / "package-lock.json", here, here.with_name("test_build.py")):
+        digest.update(path.read_bytes())
+    installed = sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+    )
+    digest.update("\n".join([sys.version, sys.prefix, *installed]).encode())
+    folder = BASELINES / digest.hexdigest()[:16]
+    if not folder.exists():  # builds of older inputs (an hour old: no run still reads them)
+        for old in BASELINES.glob("*"):
+            if old.is_dir() and time.time() - old.stat().st_mtime > 3600:
+                shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def _reference_root(count: int) -> Path:
+    """A course folder with a clean build of version 2 (``build/``, no fault, no cache
+    before it) and the ``cache/`` that build filled."""
 
     def make(root: Path) -> None:
         course = Course(root, count)
@@ -198,7 +200,13 @@ def reference(count: int) -> dict[str, bytes]:
         done = course.run(jobs=count)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    return tree_bytes(shared(f"reference-{count}", make) / "build")
+    return shared(f"reference-{count}", make, baselines())
+
+
+@functools.cache
+def reference(count: int) -> dict[str, bytes]:
+    """A clean build of version 2 of the fault course, with no fault and no cache."""
+    return tree_bytes(_reference_root(count) / "build")
 
 
 def _version_one(count: int) -> Path:
@@ -208,7 +216,7 @@ def _version_one(count: int) -> Path:
         done = Course(root, count).run(jobs=count)
         assert done.returncode == 0, done.stdout + done.stderr
 
-    return shared(f"version-one-{count}", make)
+    return shared(f"version-one-{count}", make, baselines())
 
 
 def prepared(tmp_path: Path, count: int = 1) -> tuple[Course, dict[str, bytes]]:
@@ -360,12 +368,15 @@ def _alter(path: Path) -> None:
     "damage", [_truncate, _alter, Path.unlink], ids=["truncate", "alter", "delete"]
 )
 def test_a_damaged_cache_entry_is_rebuilt_never_shipped(tmp_path, damage):
+    # the cache a good build of version 2 filled: the reference build's (made once per run);
+    # no build/ beside it, so the build reads the cache instead of keeping build/
     course = Course(tmp_path / "course")
     write_fault_course(course.notebooks, "2")
-    assert course.run().returncode == 0
+    shutil.copytree(_reference_root(1) / "cache", course.cache)
+    (course.cache / ".lock").write_text("")  # the copy must not look like a stopped build
     (entry,) = [p for p in course.cache.iterdir() if p.is_dir() and not p.name.startswith(".")]
     damage(entry / "files" / "html" / "01-fault.html")
-    shutil.rmtree(course.out)  # so the build reads the cache instead of keeping build/
+    assert not course.out.exists()
     done = course.run()
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("damaged cache entry for 01-fault") == 1, done.stdout
@@ -444,10 +455,14 @@ SWEEP_COUNT, SWEEP_JOBS = 4, 2
 # COURSE_SWEEP_NOTEBOOKS=notebooks sweeps the real course instead (slow: not in make test).
 SWEEP_NOTEBOOKS = os.environ.get("COURSE_SWEEP_NOTEBOOKS")
 # Kill moments per way of stopping: seeded random moments, one in each of as many
-# slices of the build (the ways interleave, so together they cover it evenly). With
-# COURSE_SWEEP_STEP=0.5 every 0.5 s through a whole build instead, until one finishes
-# before its moment (docs/reliability.md's table); COURSE_SWEEP_SEED replays a run.
-SWEEP_KILLS = int(os.environ.get("COURSE_SWEEP_KILLS", "2"))
+# slices of the build (the ways interleave, so together they cover it evenly): two per
+# way in CI (CI=true), one in a local `make test` (three moments, one in each third of
+# the build, dealt to the three ways afresh each run). With COURSE_SWEEP_STEP=0.5 every
+# 0.5 s through a whole build instead, until one finishes before its moment
+# (docs/reliability.md's table); COURSE_SWEEP_SEED replays a run.
+SWEEP_KILLS = int(
+    os.environ.get("COURSE_SWEEP_KILLS", "2" if os.environ.get("CI") == "true" else "1")
+)
 SWEEP_STEP = float(os.environ.get("COURSE_SWEEP_STEP", "0"))
 SWEEP_SEED = int(os.environ.get("COURSE_SWEEP_SEED") or random.SystemRandom().randrange(10**6))
 STOP_WITHIN = 5.0  # seconds from the signal to no process of the build left
