@@ -223,10 +223,15 @@ FIGURE_TEXT_CLASHES = """(root, figures) => {
     return {texts, found};
 }"""
 
-MEASURE_EVERY_SLIDE = """() => {
+MEASURE_EVERY_SLIDE = (
+    """() => {
     const scale = Reveal.getScale();
-    const figures = '""" + FIGURES + """';
-    const clashes = """ + FIGURE_TEXT_CLASHES + """;
+    const figures = '"""
+    + FIGURES
+    + """';
+    const clashes = """
+    + FIGURE_TEXT_CLASHES
+    + """;
     const raster = el => el.tagName.toLowerCase() === 'img' || !!el.querySelector('image');
     // a letter in a figure: its font size in the SVG's units, times the SVG's scale on screen
     const svgPx = t => {
@@ -284,6 +289,7 @@ MEASURE_EVERY_SLIDE = """() => {
                         .slice(0, 50))};
     });
 }"""
+)
 
 
 FIGURE_BOTTOMS = """() => [...document.querySelectorAll('.reveal .slides img')].map(img => {
