@@ -352,6 +352,7 @@ DATASETS: dict[str, Dataset] = {
             Column("quantity"),
             Column("country"),
             Column("reporter"),
+            Column("chart_label", required=False),
             Column("agency", required=False),
             Column("source_outlet"),
             Column("period"),

@@ -28,7 +28,9 @@ from helpers.data import DATA_DIR, load_places
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
+    from helpers.plotting import SlideFigure
     from helpers.widgets import Explorer
 
 BOUNDARY_DIR = DATA_DIR / "boundaries"
@@ -692,16 +694,25 @@ def distance_texts(
     }
 
 
-def distance_view(start: str, end: str) -> tuple[bytes, str]:
+def _distance_map(extent: str, highlight: Sequence[str]) -> tuple[Figure, Axes]:
+    """The distance explorer's map before its title: ``extent``'s base map, ``highlight`` big."""
+    from helpers import plotting
+
+    fig, ax = plotting.figure(figsize=plotting.SLIDE_FIGSIZE)
+    draw_base_map(ax, extent=extent, places=(), highlight=highlight)
+    return fig, ax
+
+
+def distance_view(start: str, end: str) -> SlideFigure:
     """Explorer callback: a map highlighting two places and the line between them.
 
-    Returns ``(PNG bytes, alt text)``; the alt text states the distance.
+    Returns a ``plotting.SlideFigure`` (SVG drawn for a slide, and its alt text, which
+    states the distance).
     """
     from helpers import plotting
 
     (lat1, lon1), (lat2, lon2) = coordinates(start), coordinates(end)
-    fig, ax = plotting.figure(figsize=DISTANCE_FIGSIZE)
-    draw_base_map(ax, extent=distance_extent(start, end), places=(), highlight=[start, end])
+    fig, ax = _distance_map(distance_extent(start, end), [start, end])
     ax.plot(
         [lon1, lon2],
         [lat1, lat2],
@@ -711,7 +722,7 @@ def distance_view(start: str, end: str) -> tuple[bytes, str]:
         zorder=6,
     )
     texts = distance_texts(start, end)
-    png = plotting.render(
+    return plotting.render_svg(
         fig,
         title=texts["title"],
         xlabel="Longitude (°E)",
@@ -719,31 +730,28 @@ def distance_view(start: str, end: str) -> tuple[bytes, str]:
         source=MAP_SOURCE,
         alt=texts["alt"],
     )
-    return png, texts["alt"]
 
 
-DISTANCE_FIGSIZE = (9, 7)
 DISTANCE_PLACEHOLDER = "Pick two places: the distance between them as the crow flies"
+DISTANCE_EXTENTS = ("border", "region")
 
 
 def distance_page(options: Sequence[str]) -> Any:
     """How a page draws the distance explorer (``widgets.PageView``): the two base maps
-    as images, where each place sits on each (pixels), and each pair's title and alt text.
+    as SVG drawn for a slide, where each place sits on each (in the SVG's units), and
+    each pair's title and alt text.
 
-    The page joins the two places chosen with a dashed line and writes the title over
-    the placeholder one; every number comes from ``distance_texts`` and matplotlib.
+    The page draws on the map chosen: a dashed line between the two places, their dots
+    and names, and the title in place of the placeholder one; every number comes from
+    ``distance_texts`` and matplotlib.
     """
-    import base64
-
     from helpers import plotting
     from helpers.widgets import PageView
 
-    extents = ("border", "region")
-    images, points = [], {name: [] for name in options}
-    for extent in extents:
-        fig, ax = plotting.figure(figsize=DISTANCE_FIGSIZE)
-        draw_base_map(ax, extent=extent, places=(), highlight=())
-        png = plotting.render(
+    maps, points = [], {name: [] for name in options}
+    for extent in DISTANCE_EXTENTS:
+        fig, ax = _distance_map(extent, ())
+        drawn = plotting.render_svg(
             fig,
             title=DISTANCE_PLACEHOLDER,
             xlabel="Longitude (°E)",
@@ -751,28 +759,19 @@ def distance_page(options: Sequence[str]) -> Any:
             source=MAP_SOURCE,
             alt=f"Map of the Iran-Pakistan border region ({extent}), before two places are picked.",
         )
-        height = fig.bbox.height
-        title = fig._suptitle.get_window_extent()  # where render() wrote the title
+        # The SVG's units are points; matplotlib's transforms are in pixels at fig.dpi,
+        # from the bottom left (the figure keeps its layout after render_svg closed it).
+        scale, height = 72 / fig.dpi, fig.bbox.height
         for name in options:
-            lat, lon = coordinates(name)
-            x, y = ax.transData.transform((lon, lat))
-            points[name].append([round(float(x), 1), round(float(height - y), 1)])
-        images.append(
-            {
-                "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
-                "width": round(fig.bbox.width),
-                "height": round(height),
-                "title": [round(title.x0, 1), round(height - title.y1, 1),
-                          round(fig.bbox.width - title.x0, 1), round(title.height + 4, 1)],
-            }
-        )
-    px = fig.dpi / 72  # matplotlib sizes are in points
+            x, y = ax.transData.transform(coordinates(name)[::-1])
+            points[name].append([round(float(x) * scale, 1), round(float(height - y) * scale, 1)])
+        maps.append({"svg": drawn.svg, "name": extent})
     where = {name: coordinates(name) for name in options}.__getitem__
 
     def pair(chosen: list[str]) -> dict[str, Any]:
         start, end = chosen
         extent = distance_extent(start, end, where)
-        return {**distance_texts(start, end, where), "map": extents.index(extent)}
+        return {**distance_texts(start, end, where), "map": DISTANCE_EXTENTS.index(extent)}
 
     return PageView(
         kind="pair",
@@ -781,14 +780,18 @@ def distance_page(options: Sequence[str]) -> Any:
         combine="any",
         describe=pair,
         data={
-            "maps": images,
+            "maps": maps,
+            "placeholder": DISTANCE_PLACEHOLDER,
             "points": [points[name] for name in options],
-            "offsets": [[v * px for v in LABEL_OFFSETS.get(n, (6, 4))] for n in options],
+            "offsets": [list(LABEL_OFFSETS.get(n, (6, 4))) for n in options],
             "names": list(options),
             "colour": plotting.OKABE_ITO["vermillion"],
-            # a label a little larger than matplotlib's 12 points: a deck shows it >= 20 px
-            "sizes": {"dot": round(math.sqrt(90) / 2 * px, 2), "label": 24,
-                      "line": round(2.5 * px, 2), "title": round(18 * px, 2)},
+            # in points, as the map's own: the slide style's smallest letter, a bold name
+            "sizes": {
+                "dot": round(math.sqrt(90) / 2, 2),
+                "label": plotting.SLIDE_MIN_PT + 2,
+                "line": 2.5,
+            },
         },
     )
 

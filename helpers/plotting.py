@@ -310,7 +310,7 @@ def render_svg(
         for ax in fig.get_axes():
             for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
                 ticks = axis.get_major_ticks()
-                if ticks:
+                if ticks and not ticks[0].label1.get_text():  # labels given are sized below
                     size = float(ticks[0].label1.get_fontsize())
                     ax.tick_params(axis=name, labelsize=max(SLIDE_MIN_PT, 1.2 * size))
         return SlideFigure(_svg(fig), alt)

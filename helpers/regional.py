@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import textwrap
 from typing import TYPE_CHECKING, Any
 
 from helpers import data, plotting
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
+    from helpers.plotting import SlideFigure
     from helpers.widgets import Explorer
 
 # Trade flows in the order a chart lists them, with short labels for the axis.
@@ -312,9 +312,12 @@ def draw_ranges(
 ) -> None:
     """Draw each row as a bar from ``low`` to ``high`` (a dot for one value, an arrow if open).
 
-    ``label`` names the column for the y-axis; ``colour`` the column whose
-    values pick colours. Low-confidence rows are hatched and say so.
+    ``label`` names the column for the y-axis (its ``chart_label`` where a row has one);
+    ``colour`` the column whose values pick colours. Low-confidence rows are hatched and
+    starred, and the legend says so.
     """
+    from matplotlib.patches import Patch
+
     colours = QUANTITY_COLOURS if colour == "quantity" else plotting.colours_for(table[colour])
     span = overall_range(table)[1] or 1
     seen = set()
@@ -349,14 +352,23 @@ def draw_ranges(
             text = f"{row['low']:g}–{row['high']:g}"
         end = row["low"] + span * 0.27 if math.isnan(row["high"]) else row["high"]
         ax.text(end + span * 0.015, position, text, va="center", size=12)
+    # one line per row, so a slide's box holds a dozen rows at a readable size: the
+    # short chart label where the data gives one, and low confidence in the legend
+    short = table["chart_label"].where(table["chart_label"].astype(bool), table[label])
     names = [
-        textwrap.fill(str(value), 34) + ("\n(low confidence)" if conf == "low" else "")
-        for value, conf in zip(table[label], table["confidence"], strict=True)
+        str(value) + (" *" if conf == "low" else "")
+        for value, conf in zip(short, table["confidence"], strict=True)
     ]
     ax.set_yticks(range(len(names)), names, fontsize=11)
     ax.invert_yaxis()
-    ax.set_xlim(0, span * 1.35)
-    plotting.decorate(ax)
+    ax.set_xlim(0, span * 1.3)
+    handles = ax.get_legend_handles_labels()[0]
+    if (table["confidence"] == "low").any():
+        handles.append(
+            Patch(facecolor="white", edgecolor="#444444", hatch="//", label="* low confidence")
+        )
+    # above the plot, where no bar or value can sit under it
+    ax.legend(handles=handles, frameon=False, loc="lower left", bbox_to_anchor=(0, 1), ncols=2)
 
 
 def describe_ranges(table: pd.DataFrame, unit: str = "%", label: str = "reporter") -> str:
@@ -395,28 +407,25 @@ def shia_population() -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def shia_view(sources: str = "all sources") -> tuple[bytes, str]:
+def shia_view(sources: str = "all sources") -> SlideFigure:
     """The explorer's callback: Pakistan's Shia share, keeping only sources of some confidence.
 
-    ``sources`` is a key of ``CONFIDENCE_FILTERS``. Returns ``(png, alt)``:
-    a PNG, not a slide figure, because its dozen two-line labels need the figure's own
-    height, which a slide's figure box does not have.
+    ``sources`` is a key of ``CONFIDENCE_FILTERS``. Returns a ``plotting.SlideFigure``
+    (drawn for a slide; its alt text lists every estimate).
     """
     levels = CONFIDENCE_FILTERS[_choose(sources, list(CONFIDENCE_FILTERS), "choice of sources")]
     table = shia_estimates(confidence=levels)
     low, high = overall_range(table)
-    alt = describe_ranges(table)
-    fig, ax = plotting.figure(figsize=(10, 1.8 + 0.75 * len(table)))
+    fig, ax = plotting.figure(figsize=plotting.SLIDE_FIGSIZE)
     draw_ranges(ax, table)
-    png = plotting.render(
+    return plotting.render_svg(
         fig,
         title=f"Pakistan's Shia share, {sources}: {low:g}% to {high:g}%",
         xlabel="Percent",
         ylabel="Estimate by",
         source=sources_line(table),
-        alt=alt,
+        alt=describe_ranges(table),
     )
-    return png, alt
 
 
 def shia_explorer() -> Explorer:

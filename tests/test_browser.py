@@ -563,11 +563,6 @@ def test_no_figure_text_overlaps_other_text_or_runs_past_its_figure(browser):
     assert clashes == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 22, left open: 03's distance explorer draws on a PNG base map, and 05's Shia "
-    "estimates explorer shows matplotlib PNGs, whose letters are 7-13 px on a slide",
-)
 def test_no_explorer_on_a_slide_shows_its_figure_as_a_picture(browser):
     # an explorer's figure on a slide is SVG drawn for the slide, as every other figure
     raster = [

@@ -57,8 +57,7 @@ DRIVE = """([kind, choices]) => {
             title: text(output.querySelector('.course-figure-title')),
             lanes: [...output.querySelectorAll('svg text[text-anchor=end]')].map(
                 t => t.textContent),
-            image: text(output.querySelector('svg image')) === null ? null
-                : output.querySelector('svg image').getAttribute('href'),
+            map: figure ? figure.getAttribute('data-map') : null,
         };
     });
 }"""
@@ -132,7 +131,7 @@ def expected(kind: str, values: dict, payload: dict) -> dict:
         "items": [start, end],
         "alt": texts["alt"],
         "title": texts["title"],
-        "image": payload["data"]["maps"][extent]["src"],
+        "map": payload["data"]["maps"][extent]["name"],
     }
 
 
@@ -151,7 +150,7 @@ def shown(kind: str, seen: dict, payload: dict) -> dict:
             "title": seen["title"],
             "lanes": seen["lanes"],
         }
-    return {"items": items, "alt": seen["alt"], "title": seen["title"], "image": seen["image"]}
+    return {"items": items, "alt": seen["alt"], "title": seen["title"], "map": seen["map"]}
 
 
 @pytest.fixture(scope="module")
@@ -191,8 +190,9 @@ def test_the_callbacks_say_what_the_page_compares_with():
     rows = timeline.filter_events(category="militancy", years=(2019, 2024))
     assert png.startswith(b"\x89PNG") and alt == timeline.describe(rows)
     assert timeline.explore_timeline("visit", (1950, 1960)).startswith("No recorded events")
-    png, alt = geo.distance_view("Quetta", "Zahedan")
+    svg, alt = geo.distance_view("Quetta", "Zahedan")
     assert alt == geo.distance_texts("Quetta", "Zahedan")["alt"] and "km" in alt
+    assert svg.startswith("<svg ") and geo.distance_texts("Quetta", "Zahedan")["title"] in svg
 
 
 def test_no_page_or_deck_falls_back_to_a_default_view(built):

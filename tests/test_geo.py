@@ -251,8 +251,8 @@ def test_distance_explorer_update_returns_a_map_stating_the_distance():
     assert explorer.values == {"start": "Gwadar", "end": "Chabahar"}
     assert "Mand" not in explorer.controls["start"]  # no coordinate, so not offered
     assert "Beijing" not in explorer.controls["start"]  # off the map
-    png, alt = explorer.update(start="Quetta", end="Zahedan")
-    assert png.startswith(b"\x89PNG")
+    svg, alt = explorer.update(start="Quetta", end="Zahedan")
+    assert svg.startswith("<svg ") and "<image" not in svg  # drawn for a slide, text as text
     lat1, lon1 = (float(v) for v in (places_from_csv()["Quetta"][k] for k in ("lat", "lon")))
     lat2, lon2 = (float(v) for v in (places_from_csv()["Zahedan"][k] for k in ("lat", "lon")))
     assert f"{chord_distance_km(lat1, lon1, lat2, lon2):.0f} km" in alt

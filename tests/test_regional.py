@@ -8,11 +8,11 @@ from helpers import data, regional
 from helpers.data import DataError
 
 ESTIMATES_HEADER = (
-    "id,topic,quantity,country,reporter,agency,source_outlet,period,period_start,period_end,"
+    "id,topic,quantity,country,reporter,chart_label,agency,source_outlet,period,period_start,period_end,"
     "period_group,low,high,unit,fact_id,source_url,source_date,confidence,note\n"
 )
 GOOD_ROW = (
-    "X001,trade,total trade,Pakistan-Iran,Iran,,Outlet,2023,2023,2023,2023,{low},{high},"
+    "X001,trade,total trade,Pakistan-Iran,Iran,,,Outlet,2023,2023,2023,2023,{low},{high},"
     "USD million,,https://example.org/a,,medium,\n"
 )
 
@@ -200,7 +200,7 @@ def test_overall_range_treats_open_ended_rows_as_their_low():
 def test_shia_explorer_range_follows_the_trusted_sources():
     explorer = regional.shia_explorer()
     for choice, levels in regional.CONFIDENCE_FILTERS.items():
-        png, alt = explorer.update(sources=choice)
+        svg, alt = explorer.update(sources=choice)
         estimates = data.load_estimates()
         kept = estimates[
             (estimates["country"] == "Pakistan")
@@ -208,7 +208,7 @@ def test_shia_explorer_range_follows_the_trusted_sources():
             & estimates["confidence"].isin(levels)
         ]
         low, high = kept["low"].min(), kept["high"].fillna(kept["low"]).max()
-        assert png.startswith(b"\x89PNG")
+        assert svg.startswith("<svg ") and "<image" not in svg  # drawn for a slide
         assert f"{len(kept)} estimates spanning {low:g}% to {high:g}%" in alt
 
 
@@ -227,7 +227,7 @@ def test_draw_ranges_labels_one_tick_per_estimate():
     fig, ax = plotting.figure()
     regional.draw_ranges(ax, table)
     assert len(ax.get_yticks()) == len(table)
-    low_labels = [t.get_text() for t in ax.get_yticklabels() if "low confidence" in t.get_text()]
+    low_labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text().endswith(" *")]
     assert len(low_labels) == (table["confidence"] == "low").sum()
     import matplotlib.pyplot as plt
 
@@ -252,3 +252,30 @@ def test_event_table_is_in_date_order():
     assert list(table.index) == sorted(["E043", "E011", "E009"], key=events["when"].get)
     with pytest.raises(KeyError, match="no event 'E999'"):
         regional.event_table(["E999"])
+
+
+def test_every_chart_label_is_short_and_every_shia_row_has_one():
+    # a range chart's rows are one line each, so a slide's figure box holds a dozen
+    estimates = data.load_estimates()
+    labelled = estimates[estimates["chart_label"] != ""]
+    assert (labelled["chart_label"].str.len() <= 30).all()
+    shia = estimates[estimates["topic"] == "shia-population"]
+    assert (shia["chart_label"] != "").all()
+
+
+def test_a_range_chart_labels_each_row_on_one_line_and_keys_low_confidence():
+    from helpers import plotting
+
+    table = regional.shia_estimates()
+    fig, ax = plotting.figure()
+    regional.draw_ranges(ax, table)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [
+        label + (" *" if conf == "low" else "")
+        for label, conf in zip(table["chart_label"], table["confidence"], strict=True)
+    ]
+    assert all("\n" not in label for label in labels)
+    assert "* low confidence" in [t.get_text() for t in ax.get_legend().get_texts()]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

@@ -275,30 +275,36 @@
       output.appendChild(source);
     },
 
-    /* Two places picked on a base map: the map Python chose for the pair, a dashed line
-       between the two places (positions from Python), their names and the title. */
+    /* Two places picked on a base map: the map Python chose for the pair (SVG drawn for
+       a slide, in points), a dashed line between the two places (positions from Python),
+       their dots and names, and the pair's title in place of the placeholder one. */
     pair: function (output, spec, state) {
       var d = spec.data, map = d.maps[state.texts.map], sizes = d.sizes;
       output.textContent = "";
-      // the base map inside the drawing, so the figure is one image with one description
-      var figure = svg(output, "svg", {viewBox: "0 0 " + map.width + " " + map.height,
-        role: "img", "aria-label": state.texts.alt, "class": "course-explorer-map"});
-      svg(figure, "title", {}, state.texts.alt);
-      svg(figure, "image", {href: map.src, x: 0, y: 0, width: map.width, height: map.height});
-      var t = map.title;
-      svg(figure, "rect", {x: t[0], y: t[1], width: t[2], height: t[3], fill: "#ffffff"});
-      svg(figure, "text", {x: t[0], y: t[1] + t[3] - 8, "font-size": sizes.title,
-        "font-weight": "bold", "class": "course-figure-title"}, state.texts.title);
+      var holder = document.createElement("div");
+      holder.className = "course-slide-figure course-explorer-figure";
+      holder.innerHTML = map.svg;
+      output.appendChild(holder);
+      var figure = holder.querySelector("svg");
+      figure.setAttribute("role", "img");
+      figure.setAttribute("aria-label", state.texts.alt);
+      figure.setAttribute("data-map", map.name);
+      figure.querySelectorAll("text").forEach(function (text) {
+        if (text.textContent !== d.placeholder) return;
+        text.textContent = state.texts.title;
+        text.setAttribute("class", "course-figure-title");
+      });
       var at = state.items.map(function (i) { return d.points[i][state.texts.map]; });
       svg(figure, "line", {x1: at[0][0], y1: at[0][1], x2: at[1][0], y2: at[1][1],
-        stroke: d.colour, "stroke-width": sizes.line, "stroke-dasharray": "9 4"});
+        stroke: d.colour, "stroke-width": sizes.line, "stroke-dasharray": "7 3"});
       state.items.forEach(function (i, n) {
         svg(figure, "circle", {cx: at[n][0], cy: at[n][1], r: sizes.dot, fill: d.colour,
           stroke: "#ffffff", "data-item": i});
         var off = d.offsets[i];
         svg(figure, "text", {x: at[n][0] + off[0], y: at[n][1] - off[1], "font-size": sizes.label,
-          stroke: "#ffffff", "stroke-width": 4, "paint-order": "stroke",
-          "font-weight": "bold", "text-anchor": off[0] >= 0 ? "start" : "end"}, d.names[i]);
+          "font-family": "DejaVu Sans", stroke: "#ffffff", "stroke-width": 3,
+          "paint-order": "stroke", "font-weight": "bold",
+          "text-anchor": off[0] >= 0 ? "start" : "end"}, d.names[i]);
       });
     }
   };
