@@ -191,11 +191,13 @@ FIGURE_TEXT_CLASHES = """(root, figures) => {
     const touch = 2, headroom = 0.16, found = [];
     const inkBox = t => {
         const b = t.getBoundingClientRect(), m = t.getScreenCTM();
-        const em = parseFloat(getComputedStyle(t).fontSize) * Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+        const k = Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+        const em = parseFloat(getComputedStyle(t).fontSize) * k;
         const box = {left: b.left, right: b.right, top: b.top, bottom: b.bottom};
         // the band is above the letters: on top, or on the left of a label turned -90 degrees
         if (Math.abs(m.b) < 1e-6) box.top += headroom * em;
-        else if (Math.abs(m.a) < 1e-6) box[m.b < 0 ? 'left' : 'right'] += (m.b < 0 ? 1 : -1) * headroom * em;
+        else if (Math.abs(m.a) < 1e-6 && m.b < 0) box.left += headroom * em;
+        else if (Math.abs(m.a) < 1e-6) box.right -= headroom * em;
         return box;
     };
     let texts = 0;
@@ -216,7 +218,8 @@ FIGURE_TEXT_CLASHES = """(root, figures) => {
             const w = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
             const h = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
             if (w > touch && h > touch) {
-                found.push(`${figure}…: '${a.text}' over '${b.text}' (${Math.round(w)}x${Math.round(h)} px)`);
+                const size = `${Math.round(w)}x${Math.round(h)} px`;
+                found.push(`${figure}…: '${a.text}' over '${b.text}' (${size})`);
             }
         }));
     }
@@ -542,25 +545,39 @@ def test_the_figure_text_check_catches_text_over_text_and_text_past_the_edge(off
     assert len(clashes["found"]) == 3, found
 
 
-# The lead is redrawing 05's Shia estimates (helpers/regional.py draw_ranges and 05's
-# explorers); until that lands its labels are known to collide.
-FIGURE_TEXT_KNOWN = ("05-regional-dynamics",)
+# Figures whose text is known to collide on a slide, each left open with its reason (deck,
+# the start of the figure's alt text). The test fails when one of them reads clean, so the
+# list only shrinks.
+FIGURE_TEXT_KNOWN = {
+    ("02-the-actors", "Bars for 11 offices"): "offices.draw_chains draws three lines of text "
+    "per office in rows a line apart on a slide: it needs another design for the deck",
+    ("03-the-border", "Close-up map of the Iran"): "Saravan's label under 'Balochistan "
+    "(Pakistan)' (geo.py's label places, shared with the distance explorer)",
+    ("03-the-border", "Map of the southern end"): "Chabahar's label over the 25.25 tick "
+    "(geo.LABEL_OFFSETS, shared with the distance explorer)",
+}
 
 
 def test_no_figure_text_overlaps_other_text_or_runs_past_its_figure(browser):
     # a label over a label, a legend or a tick is unreadable from any seat, and a source
     # line cut at the figure's edge loses its source: on every slide, and on every page's
     # explorer figures as they open
-    checked, clashes = 0, []
+    checked, clashes, known = 0, [], set()
     for name, found in survey(browser).items():
         measured = [(s["at"], s["figureClashes"]) for s in found.get("slides", [])]
         measured += [("page", found["figure_clashes"])] if "figure_clashes" in found else []
         for at, clash in measured:
             checked += clash["texts"]
-            if not name.split("/")[1].startswith(FIGURE_TEXT_KNOWN):
-                clashes += [f"{name} {at}: {c}" for c in clash["found"]]
+            for c in clash["found"]:
+                deck = name.split("/")[1]
+                left_open = [
+                    k for k in FIGURE_TEXT_KNOWN if deck.startswith(k[0]) and c.startswith(k[1])
+                ]
+                known.update(left_open)
+                clashes += [] if left_open else [f"{name} {at}: {c}"]
     assert checked >= 500, "the check saw too little of the figures' text"
     assert clashes == []
+    assert known == set(FIGURE_TEXT_KNOWN), "a figure left open reads clean: take it off the list"
 
 
 def test_no_explorer_on_a_slide_shows_its_figure_as_a_picture(browser):
