@@ -551,10 +551,6 @@ def test_the_figure_text_check_catches_text_over_text_and_text_past_the_edge(off
 FIGURE_TEXT_KNOWN = {
     ("02-the-actors", "Bars for 11 offices"): "offices.draw_chains draws three lines of text "
     "per office in rows a line apart on a slide: it needs another design for the deck",
-    ("03-the-border", "Close-up map of the Iran"): "Saravan's label under 'Balochistan "
-    "(Pakistan)' (geo.py's label places, shared with the distance explorer)",
-    ("03-the-border", "Map of the southern end"): "Chabahar's label over the 25.25 tick "
-    "(geo.LABEL_OFFSETS, shared with the distance explorer)",
 }
 
 
