@@ -438,11 +438,12 @@ def draw_timeline(
 ) -> tuple[Figure, Axes]:
     """Draw events as markers on a date axis, one row (lane) per ``lanes`` value.
 
-    ``events`` comes from :func:`filter_events`. Markers are coloured by
-    category; filled markers have an exact day, hollow ones only a month or
-    year. ``labels`` maps event ids to short captions; ``mark`` draws a line
-    at a date (the pledge the article reports, by default). Returns ``(fig, ax)`` for
-    ``plotting.show``.
+        ``events`` comes from :func:`filter_events`. Markers are coloured by
+        category; filled markers have an exact day, hollow ones only a month or
+        year. ``labels`` maps event ids to short captions, each drawn where it is
+    clear of the others and the markers (:func:`place_labels`); ``mark`` draws a line
+        at a date (the pledge the article reports, by default). Returns ``(fig, ax)`` for
+        ``plotting.show``.
     """
     import matplotlib.dates as mdates
     from matplotlib.lines import Line2D
@@ -545,6 +546,7 @@ def place_labels(notes: list[Any], axes_box: Any, taken: list[Any], renderer: An
     placed), measured as ``renderer`` draws it: so a label finds its place on a page's PNG
     and in a slide's larger letters alike. A label with no clear place keeps the one that
     overlaps least (a test in the browser catches it)."""
+    from matplotlib.text import Text
 
     def clash(box: Any) -> float:
         spill = max(
@@ -559,8 +561,6 @@ def place_labels(notes: list[Any], axes_box: Any, taken: list[Any], renderer: An
             * max(0, min(box.y1, o.y1) - max(box.y0, o.y0))
             for o in taken
         )
-
-    from matplotlib.text import Text
 
     margin = renderer.points_to_pixels(2)
     for note in sorted(notes, key=lambda n: n.xy[0]):
