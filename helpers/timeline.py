@@ -438,12 +438,12 @@ def draw_timeline(
 ) -> tuple[Figure, Axes]:
     """Draw events as markers on a date axis, one row (lane) per ``lanes`` value.
 
-        ``events`` comes from :func:`filter_events`. Markers are coloured by
-        category; filled markers have an exact day, hollow ones only a month or
-        year. ``labels`` maps event ids to short captions, each drawn where it is
-    clear of the others and the markers (:func:`place_labels`); ``mark`` draws a line
-        at a date (the pledge the article reports, by default). Returns ``(fig, ax)`` for
-        ``plotting.show``.
+    ``events`` comes from :func:`filter_events`. Markers are coloured by
+    category; filled markers have an exact day, hollow ones only a month or
+    year. ``labels`` maps event ids to short captions, each drawn where it is
+    clear of the others and the markers (:func:`place_labels`); ``mark`` draws a
+    line at a date (the pledge the article reports, by default). Returns
+    ``(fig, ax)`` for ``plotting.show``.
     """
     import matplotlib.dates as mdates
     from matplotlib.lines import Line2D
