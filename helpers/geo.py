@@ -62,7 +62,7 @@ AREA_LABELS = {
     "border": {
         "Afghanistan": (64.6, 30.9),
         "Iran": (58.4, 30.7),
-        "Balochistan": (65.6, 28.1),
+        "Balochistan": (66.4, 28.0),
         "Sistan and Baluchestan": (59.9, 27.4),
     },
 }
@@ -74,6 +74,7 @@ LABEL_OFFSETS = {
     "Rask": (-6, 6),
     "Chabahar": (-6, -12),
     "Gwadar": (6, -12),
+    "Panjgur": (6, -12),
 }
 
 

@@ -388,7 +388,8 @@ def draw_meetings(ax: Axes, table: pd.DataFrame, arrived: str | None = None) -> 
         ax.annotate(
             f"{label}\nreported by {row.reported_by}",
             (when, y),
-            xytext=(14, 0),
+            # a third line goes up into the room above the first row, not into the next row
+            xytext=(14, 10 if row.on_arrival else 0),
             textcoords="offset points",
             va="center",
             fontsize=11,
@@ -412,10 +413,11 @@ def draw_meetings(ax: Axes, table: pd.DataFrame, arrived: str | None = None) -> 
     ticks = pd.date_range(first, days.max(), freq="D")
     ax.set_xticks(ticks)
     ax.set_xticklabels([f"{d:%a %d %b}" for d in ticks])
-    ax.set_xlim(first - pd.Timedelta(hours=12), days.max() + pd.Timedelta(days=1.9))
+    # room right of the last day for its labels, and above the first row for a third line
+    ax.set_xlim(first - pd.Timedelta(hours=12), days.max() + pd.Timedelta(days=2.4))
     ax.set_yticks(range(len(table)))
     ax.set_yticklabels(table["person"])
-    ax.set_ylim(len(table) - 0.3, -0.7)
+    ax.set_ylim(len(table) - 0.3, -1.0 if table["on_arrival"].iloc[0] else -0.7)
     ax.legend(
         handles=[
             Line2D([], [], marker="o", ls="", ms=12, color=colour, label="high confidence"),

@@ -440,9 +440,10 @@ def draw_timeline(
 
     ``events`` comes from :func:`filter_events`. Markers are coloured by
     category; filled markers have an exact day, hollow ones only a month or
-    year. ``labels`` maps event ids to short captions; ``mark`` draws a line
-    at a date (the pledge the article reports, by default). Returns ``(fig, ax)`` for
-    ``plotting.show``.
+    year. ``labels`` maps event ids to short captions, each drawn where it is
+    clear of the others and the markers (:func:`place_labels`); ``mark`` draws a
+    line at a date (the pledge the article reports, by default). Returns
+    ``(fig, ax)`` for ``plotting.show``.
     """
     import matplotlib.dates as mdates
     from matplotlib.lines import Line2D
@@ -487,20 +488,27 @@ def draw_timeline(
     ax.grid(axis="y", color="#dddddd", zorder=0)
     if mark:
         _mark_date(ax, mark)
-    for n, (event_id, text) in enumerate((labels or {}).items()):
+    notes = []
+    for event_id, text in (labels or {}).items():
         row = events[events["id"] == event_id]
         if row.empty:
             raise KeyError(f"label for {event_id!r}, which is not among the events drawn")
-        ax.annotate(
-            text,
-            (row["when"].iloc[0], lane_of[row[lanes].iloc[0]]),
-            xytext=(0, 16 if n % 2 == 0 else -24),
-            textcoords="offset points",
-            ha="center",
-            fontsize=12,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-            zorder=4,
+        notes.append(
+            ax.annotate(
+                text,
+                (row["when"].iloc[0], lane_of[row[lanes].iloc[0]]),
+                xytext=LABEL_PLACES[0][0],
+                textcoords="offset points",
+                ha="center",
+                fontsize=12,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+                # a thin line from a label to its marker, for a label a line further out
+                arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.8, "shrinkB": 7},
+                zorder=4,
+            )
         )
+    if notes:
+        ax.add_artist(_label_placer()(notes))
 
     def key(colour: str, name: str) -> Line2D:
         return Line2D([], [], ls="", marker="o", ms=10, mfc=colour, mec=colour, label=name)
@@ -513,6 +521,95 @@ def draw_timeline(
 
 
 HOLLOW_LABEL = "month or year only"
+
+# Where a label may sit around its marker, in the order tried: (x, y) offset in points,
+# horizontal and vertical alignment. Centred above or below, beside it on its lane, then
+# above or below starting or ending at the marker; then those above or below a line further out.
+_NEAR = (
+    ((0, 10), "center", "bottom"),
+    ((0, -10), "center", "top"),
+    ((11, 0), "left", "center"),
+    ((-11, 0), "right", "center"),
+    ((-6, 10), "left", "bottom"),
+    ((6, 10), "right", "bottom"),
+    ((-6, -10), "left", "top"),
+    ((6, -10), "right", "top"),
+)
+LABEL_PLACES = _NEAR + tuple(
+    ((dx, dy + 20 if dy > 0 else dy - 20), ha, va) for (dx, dy), ha, va in _NEAR if dy
+)
+
+
+def place_labels(notes: list[Any], axes_box: Any, taken: list[Any], renderer: Any) -> None:
+    """Move each annotation in ``notes`` (in date order) to the first of LABEL_PLACES where
+    it stays inside ``axes_box`` and clear of every box in ``taken`` (markers, labels already
+    placed), measured as ``renderer`` draws it: so a label finds its place on a page's PNG
+    and in a slide's larger letters alike. A label with no clear place keeps the one that
+    overlaps least (a test in the browser catches it)."""
+    from matplotlib.text import Text
+
+    def clash(box: Any) -> float:
+        spill = max(
+            axes_box.x0 - box.x0,
+            box.x1 - axes_box.x1,
+            axes_box.y0 - box.y0,
+            box.y1 - axes_box.y1,
+            0,
+        )
+        return spill * 1e6 + sum(
+            max(0, min(box.x1, o.x1) - max(box.x0, o.x0))
+            * max(0, min(box.y1, o.y1) - max(box.y0, o.y0))
+            for o in taken
+        )
+
+    margin = renderer.points_to_pixels(2)
+    for note in sorted(notes, key=lambda n: n.xy[0]):
+        scored = []
+        for n, (offset, ha, va) in enumerate(LABEL_PLACES):
+            note.xyann = offset
+            note.set_horizontalalignment(ha)
+            note.set_verticalalignment(va)
+            note.update_positions(renderer)
+            box = Text.get_window_extent(note, renderer).padded(margin)  # the text, no line
+            scored.append((clash(box), n, box))
+            if scored[-1][0] == 0:
+                break
+        _, n, box = min(scored, key=lambda s: s[0])
+        note.xyann, ha, va = LABEL_PLACES[n]
+        note.set_horizontalalignment(ha)
+        note.set_verticalalignment(va)
+        if note.arrow_patch is not None:  # a line to the marker from a label further out
+            note.arrow_patch.set_visible(n >= len(_NEAR))
+        taken.append(box)
+
+
+@functools.cache
+def _label_placer() -> type:
+    """An artist that draws nothing and, drawn before the labels, places them
+    (:func:`place_labels`) around their markers, clear of the other markers."""
+    from matplotlib.artist import Artist
+    from matplotlib.transforms import Bbox
+
+    class LabelPlacer(Artist):
+        zorder = 0
+
+        def __init__(self, notes: list[Any]) -> None:
+            super().__init__()
+            self.notes = notes
+            for artist in (self, *notes):  # kept inside the axes by place_labels
+                artist.set_in_layout(False)
+
+        def draw(self, renderer: Any) -> None:
+            ax = self.axes
+            radius = renderer.points_to_pixels(7)  # a marker of size 150 is ~12 pt wide
+            dots = [
+                Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
+                for c in ax.collections
+                for x, y in ax.transData.transform(c.get_offsets())
+            ]
+            place_labels(self.notes, ax.get_window_extent(renderer), dots, renderer)
+
+    return LabelPlacer
 
 
 def legend_entries(colours: Mapping[str, str]) -> list[tuple[str, str]]:

@@ -179,9 +179,62 @@ SHOW_EVERY_SLIDE = """() => document.querySelectorAll('.reveal .slides section')
     s.hidden = false; s.removeAttribute('aria-hidden'); s.style.display = 'block';
 })"""
 
-MEASURE_EVERY_SLIDE = """() => {
+FIGURES = ".course-slide-figure svg, .course-explorer-output svg[role=img]"
+
+# Every <text> of every figure under `root` that overlaps another text of its figure, or
+# runs past the figure's edge (where the SVG clips it), each as a sentence. A text's box
+# is the browser's (getBoundingClientRect), less the empty band a font keeps above its
+# tallest letters (DejaVu Sans: ascent 0.93 em, letters at most 0.77 em), so two lines of
+# a label or legend set 1.2 em apart do not count; boxes that share at most 2 px of
+# width or height touch and do not count either.
+FIGURE_TEXT_CLASHES = """(root, figures) => {
+    const touch = 2, headroom = 0.16, found = [];
+    const inkBox = t => {
+        const b = t.getBoundingClientRect(), m = t.getScreenCTM();
+        const k = Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+        const em = parseFloat(getComputedStyle(t).fontSize) * k;
+        const box = {left: b.left, right: b.right, top: b.top, bottom: b.bottom};
+        // the band is above the letters: on top, or on the left of a label turned -90 degrees
+        if (Math.abs(m.b) < 1e-6) box.top += headroom * em;
+        else if (Math.abs(m.a) < 1e-6 && m.b < 0) box.left += headroom * em;
+        else if (Math.abs(m.a) < 1e-6) box.right -= headroom * em;
+        return box;
+    };
+    let texts = 0;
+    for (const svg of root.querySelectorAll(figures)) {
+        const frame = svg.getBoundingClientRect();
+        if (frame.width === 0 || frame.height === 0) continue;
+        const figure = (svg.getAttribute('aria-label') || '').slice(0, 40);
+        const shown = [...svg.querySelectorAll('text')]
+            .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+            .map(t => ({text: t.textContent.trim().slice(0, 40), box: inkBox(t)}));
+        texts += shown.length;
+        for (const {text, box} of shown) {
+            const out = Math.max(frame.left - box.left, box.right - frame.right,
+                                 frame.top - box.top, box.bottom - frame.bottom);
+            if (out > touch) found.push(`${figure}…: '${text}' cut off by ${Math.round(out)} px`);
+        }
+        shown.forEach((a, i) => shown.slice(i + 1).forEach(b => {
+            const w = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+            const h = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+            if (w > touch && h > touch) {
+                const size = `${Math.round(w)}x${Math.round(h)} px`;
+                found.push(`${figure}…: '${a.text}' over '${b.text}' (${size})`);
+            }
+        }));
+    }
+    return {texts, found};
+}"""
+
+MEASURE_EVERY_SLIDE = (
+    """() => {
     const scale = Reveal.getScale();
-    const figures = '.course-slide-figure svg, .course-explorer-output svg[role=img]';
+    const figures = '"""
+    + FIGURES
+    + """';
+    const clashes = """
+    + FIGURE_TEXT_CLASHES
+    + """;
     const raster = el => el.tagName.toLowerCase() === 'img' || !!el.querySelector('image');
     // a letter in a figure: its font size in the SVG's units, times the SVG's scale on screen
     const svgPx = t => {
@@ -222,6 +275,7 @@ MEASURE_EVERY_SLIDE = """() => {
         const shown = [...slide.querySelectorAll(`p, li, table, svg, img, ${boxes}`)]
             .filter(el => !el.closest('aside.notes, h1, h2, h3'));
         return {at: at.h + '/' + (at.v || 0), smallest, where, figureText, figureWhere,
+                figureClashes: clashes(slide, figures),
                 overflow: slide.scrollHeight - slide.clientHeight,
                 code: !!slide.querySelector('.jp-CodeCell .jp-InputArea'),
                 heading: !!heading,
@@ -238,6 +292,7 @@ MEASURE_EVERY_SLIDE = """() => {
                         .slice(0, 50))};
     });
 }"""
+)
 
 
 FIGURE_BOTTOMS = """() => [...document.querySelectorAll('.reveal .slides img')].map(img => {
@@ -309,6 +364,10 @@ def _survey(browser, out: Path) -> dict[str, dict]:
                     found["first_slide"] = page.evaluate("Reveal.getSlides()[0].textContent")
                     found["total"] = page.evaluate("Reveal.getTotalSlides()")
                     found["slides"] = page.evaluate(MEASURE_EVERY_SLIDE)
+                if kind == "page":  # an explorer's figure, as the page first draws it
+                    found["figure_clashes"] = page.evaluate(
+                        f"figures => ({FIGURE_TEXT_CLASHES})(document, figures)", FIGURES
+                    )
                 if kind != "home":
                     found["quizzes"] = page.evaluate(ANSWER_EVERY_QUESTION)
                     found["explorers"] = page.evaluate(CHANGE_EVERY_CONTROL)
@@ -448,6 +507,57 @@ def test_every_figure_on_a_slide_fills_the_slide_and_its_letters_read_from_the_b
         if s["figures"] and s["figureText"] < 18
     ]
     assert small == []
+
+
+def test_the_figure_text_check_catches_text_over_text_and_text_past_the_edge(offline, tmp_path):
+    # planted: a label over another, a source line running off the right, a ylabel turned
+    # -90 degrees through a tick label; spared: a two-line label 1.2 em apart and a legend
+    # 1.05 em apart (their font boxes overlap, their letters do not), labels side by side,
+    # and text in an SVG that is no figure
+    html = tmp_path / "clash.html"
+    lines = "".join(
+        f'<text x="600" y="{60 + 21 * n}" font-size="20">legend entry {n}</text>' for n in range(4)
+    )
+    html.write_text(
+        '<!DOCTYPE html><html><body style="margin:0">'
+        '<div class="course-slide-figure"><svg viewBox="0 0 800 400" width="800" height="400" '
+        'aria-label="Planted" style="font-family: DejaVu Sans">'
+        '<text x="100" y="100" font-size="20">Raisi killed</text>'
+        '<text x="150" y="108" font-size="20">strikes</text>'
+        '<text x="10" y="390" font-size="20">Source: a line far too long to fit in this figure '
+        "at all, not even close: it runs off the right and on past the end</text>"
+        '<text x="40" y="300" font-size="20" transform="rotate(-90 40 300)">Category</text>'
+        '<text x="30" y="250" font-size="20">2026-war</text>'
+        '<text x="100" y="200" font-size="20">first line of a label</text>'
+        '<text x="100" y="224" font-size="20">second line, gyp</text>'
+        '<text x="400" y="200" font-size="20">Mar</text><text x="450" y="200" font-size="20">'
+        f"Apr</text>{lines}</svg></div>"
+        '<svg width="100" height="50"><text x="0" y="20">Not</text><text x="5" y="22">a figure'
+        "</text></svg></body></html>"
+    )
+    page = offline.open(html)
+    clashes = page.evaluate(f"figures => ({FIGURE_TEXT_CLASHES})(document, figures)", FIGURES)
+    assert clashes["texts"] == 13
+    found = "\n".join(clashes["found"])
+    assert "'Raisi killed' over 'strikes'" in found
+    assert "'Source: a line far too long to fit in th' cut off by" in found
+    assert "'Category' over '2026-war'" in found
+    assert len(clashes["found"]) == 3, found
+
+
+def test_no_figure_text_overlaps_other_text_or_runs_past_its_figure(browser):
+    # a label over a label, a legend or a tick is unreadable from any seat, and a source
+    # line cut at the figure's edge loses its source: on every slide, and on every page's
+    # explorer figures as they open
+    checked, clashes = 0, []
+    for name, found in survey(browser).items():
+        measured = [(s["at"], s["figureClashes"]) for s in found.get("slides", [])]
+        measured += [("page", found["figure_clashes"])] if "figure_clashes" in found else []
+        for at, clash in measured:
+            checked += clash["texts"]
+            clashes += [f"{name} {at}: {c}" for c in clash["found"]]
+    assert checked >= 500, "the check saw too little of the figures' text"
+    assert clashes == []
 
 
 def test_no_explorer_on_a_slide_shows_its_figure_as_a_picture(browser):

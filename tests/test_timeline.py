@@ -353,6 +353,47 @@ def test_draw_timeline_draws_every_event_once():
         plt.close(fig)
 
 
+@pytest.mark.parametrize("slide", [False, True], ids=["page", "slide"])
+def test_draw_timeline_places_labels_clear_of_each_other_inside_the_axes(slide):
+    # the war's ten labels crowd into four months: as the page draws them and in the
+    # slide's larger letters, none overlaps another or leaves the axes
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    from helpers import plotting, war
+
+    rows = war.war_events()
+    fig, ax = timeline.draw_timeline(rows, labels=war.labels(), mark=None)
+    try:
+        if slide:
+            plotting._slide_style(fig)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        notes = [t for t in ax.texts if t.get_text() in war.labels().values()]
+        assert len(notes) == len(rows) == 10
+
+        def boxes():
+            for note in notes:
+                note.update_positions(renderer)
+            return [Text.get_window_extent(note, renderer) for note in notes]
+
+        def overlapping(found):
+            return [(a, b) for i, a in enumerate(found) for b in found[i + 1 :] if a.overlaps(b)]
+
+        placed, frame = boxes(), ax.get_window_extent(renderer)
+        assert overlapping(placed) == []
+        assert all(frame.x0 <= b.x0 and b.x1 <= frame.x1 for b in placed)
+        assert all(frame.y0 <= b.y0 and b.y1 <= frame.y1 for b in placed)
+        # the same labels all above their markers collide: the placing did the work
+        for note in notes:
+            note.xyann = timeline.LABEL_PLACES[0][0]
+            note.set_horizontalalignment("center")
+            note.set_verticalalignment("bottom")
+        assert overlapping(boxes())
+    finally:
+        plt.close(fig)
+
+
 def test_draw_timeline_rejects_bad_lanes_and_labels():
     rows = timeline.filter_events(category="visit")
     with pytest.raises(ValueError, match="lanes must be 'category' or 'side'"):
