@@ -212,3 +212,18 @@ def test_a_warm_kernel_that_does_not_answer_is_replaced_by_a_plain_one(
     assert len(deaf) == 1, "the second attempt was forked again"
     assert not psutil.pid_exists(deaf[0]) or psutil.Process(deaf[0]).status() == "zombie"
     assert "deaf: its warm kernel did not start" in capfd.readouterr().err
+
+
+def _report_warm(path, timeout):
+    from helpers.publish.common import Result
+
+    return Result(path.stem, "built", 0.0), {"warm": str(execute._WARM_WORKER).encode()}
+
+
+@pytest.mark.parametrize(("notebooks", "workers", "warm"), [(2, 2, False), (3, 2, True)])
+def test_a_worker_forks_warm_kernels_only_when_it_runs_more_than_one_notebook(
+    tmp_path, notebooks, workers, warm
+):
+    todo = [tmp_path / f"{i:02d}-n.ipynb" for i in range(notebooks)]
+    outcomes = execute.run_all(_report_warm, todo, workers, 60, log=lambda line: None)
+    assert {files["warm"] for _, files in outcomes.values()} == {str(warm).encode()}

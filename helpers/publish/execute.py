@@ -38,6 +38,8 @@ COLD_KERNELS = "COURSE_COLD_KERNELS"
 # A warm kernel answers within a second or two; one that has not answered in this many
 # seconds is ended and the notebook runs on a plain kernel (execute's second attempt).
 WARM_START_SECONDS = 30
+# In a build worker, whether its kernels are forked warm (run_all decides); None elsewhere.
+_WARM_WORKER: bool | None = None
 
 
 class NotebookFailed(RuntimeError):
@@ -80,7 +82,7 @@ def execute(
 
     from helpers.publish import forkserver
 
-    warm = not os.environ.get(COLD_KERNELS)
+    warm = not os.environ.get(COLD_KERNELS) and _WARM_WORKER is not False
     for attempt in (1, 2):
         client = NotebookClient(
             nb,
@@ -177,7 +179,11 @@ def run_all(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     log(f"executing {len(todo)} notebook(s) with {workers} worker(s)")
     pool = cf.ProcessPoolExecutor(
-        max_workers=workers, initializer=_die_with_parent, initargs=(os.getpid(),)
+        max_workers=workers,
+        initializer=_start_worker,
+        # a fork server costs about a kernel's start-up and saves about one per kernel after
+        # the first: it pays only where a worker runs more than one notebook
+        initargs=(os.getpid(), len(todo) > workers),
     )
     outcomes: dict[str, Outcome] = {}
     try:
@@ -296,6 +302,13 @@ def kill_descendants() -> None:
         for process in psutil.Process().children(recursive=True):
             with contextlib.suppress(psutil.Error):
                 process.kill()
+
+
+def _start_worker(parent: int, warm: bool) -> None:
+    """Set up a build worker: it dies with the build, and starts warm kernels or not."""
+    global _WARM_WORKER
+    _WARM_WORKER = warm
+    _die_with_parent(parent)
 
 
 def _die_with_parent(parent: int) -> None:
