@@ -254,6 +254,8 @@ class Lab:
             assert time.monotonic() < deadline, f"no idle kernel for {name}:\n{self.server.log()}"
             # not time.sleep: the page's routes need Python
             self.page.wait_for_timeout(POLL_SECONDS * 1000)
+        # in front: a hidden notebook's toolbar (its execution indicator) may never render
+        tab.click()
         panel = self.page.locator(f"#{tab.get_attribute('data-id')}")
         panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
             state="attached", timeout=30_000
