@@ -299,8 +299,13 @@ def page_payload(explorer: Explorer, view: PageView) -> dict[str, Any]:
             default = next(i for i, v in enumerate(values) if _same(v, explorer.values[name]))
         label = name.replace("_", " ")
         controls.append(
-            {"name": name, "label": label, "range": _is_range(spec), "options": labels,
-             "default": default}
+            {
+                "name": name,
+                "label": label,
+                "range": _is_range(spec),
+                "options": labels,
+                "default": default,
+            }
         )
     texts: dict[str, Any] = {}
     if view.describe is not None:

@@ -252,7 +252,6 @@ def test_the_helpers_find_data_beside_them_else_above_the_working_folder(tmp_pat
     assert f"expected {site / 'data'}, or a data/ folder with events.csv" in last
 
 
-
 @pytest.mark.notebook
 def test_a_build_without_npm_leaves_out_only_the_decks(tmp_path):
     from test_build import noop, real_course

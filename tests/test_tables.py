@@ -56,7 +56,7 @@ def test_human_headers_relabels_and_folds_the_index_name_row_and_the_lint_sees_i
 
 
 def test_a_heading_may_document_its_file_column_in_code_but_not_be_only_that():
-    documented = '<table><thead><tr><th>Claimed by<br><code>claimed_by</code></th></tr></thead>'
+    documented = "<table><thead><tr><th>Claimed by<br><code>claimed_by</code></th></tr></thead>"
     assert tables.raw_headers(documented + "</table>") == []
     for bare in ("<th><code>claimed_by</code></th>", "<th>claimed_by</th>"):
         found = tables.raw_headers(f"<table><thead><tr>{bare}</tr></thead></table>")
