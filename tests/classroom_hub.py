@@ -317,13 +317,41 @@ class Student:
 
     def __init__(self, hub: Hub, name: str):
         import requests
+        from requests.adapters import HTTPAdapter
+        from urllib3.util.retry import Retry
 
         self.hub, self.name = hub, name
         self.session = requests.Session()
         self.session.trust_env = False  # never through a proxy
+        # A browser sends a GET again when the server drops the connection before
+        # answering (a kept-alive connection closed as the request goes out, on a busy
+        # machine); requests does not, and a student would fail where a browser does not.
+        # Only GETs, only connection drops: an error the server sends still counts.
+        again = Retry(
+            total=2,
+            connect=2,
+            read=2,
+            status=0,
+            other=0,
+            backoff_factor=0.5,
+            allowed_methods=frozenset({"GET"}),
+        )
+        self.session.mount("http://", HTTPAdapter(max_retries=again))
         self.base = f"{hub.url}/user/{name}"
 
     def login(self) -> None:
+        """The hub's login form, sent again (as a student would) if the connection drops."""
+        import requests
+
+        for attempt in (1, 2, 3):
+            try:
+                return self._login()
+            except requests.ConnectionError:
+                if attempt == 3:
+                    raise
+                time.sleep(attempt)
+
+    def _login(self) -> None:
         form = self.session.get(f"{self.hub.url}/hub/login", timeout=60)
         form.raise_for_status()
         xsrf = self.session.cookies.get("_xsrf", path="/hub/") or self.session.cookies.get("_xsrf")

@@ -311,6 +311,33 @@ def one_student(hub: Hub, name: str, link: str, start: threading.Barrier, result
         result["errors"] = [f"{type(error).__name__}: {error}"]
 
 
+def test_a_student_sends_a_get_again_when_the_server_drops_the_connection():
+    """As a browser does: the first connection is closed unanswered, the second answers."""
+    import socket
+    import types
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen: list[int] = []
+
+    def serve() -> None:
+        for attempt in (1, 2):
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)
+                seen.append(attempt)
+                if attempt == 2:
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    hub = types.SimpleNamespace(url=f"http://127.0.0.1:{listener.getsockname()[1]}")
+    try:
+        response = Student(hub, "student01").session.get(f"{hub.url}/hub/login", timeout=10)
+        assert response.text == "ok" and seen == [1, 2]
+    finally:
+        listener.close()
+
+
 def figures(seconds: list[float]) -> dict[str, float] | None:
     if not seconds:
         return None
