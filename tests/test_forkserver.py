@@ -89,58 +89,55 @@ def test_the_fork_server_ends_when_its_worker_lets_go():
     assert server.process.wait(timeout=10) == 0
 
 
-def test_another_environment_gets_its_own_fork_server(monkeypatch):
+@pytest.fixture
+def servers(monkeypatch):
+    """``server_for`` in a process with no fork server yet: ``servers(env)`` asks it for
+    one (which must start); every server started so is killed after the test."""
     monkeypatch.setattr(forkserver, "_SERVER", None)
+    started: list[forkserver.ForkServer] = []
+
+    def start(env: dict[str, str]) -> forkserver.ForkServer:
+        server = forkserver.server_for(env)
+        assert server is not None, "the fork server did not start"
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        if server.process.poll() is None:
+            server.process.kill()
+        server.process.wait()
+
+
+def test_another_environment_gets_its_own_fork_server(servers):
     env = server_env()
-    first = forkserver.server_for(env)
-    assert first is not None
+    first = servers(env)
     assert forkserver.server_for({**env, "JPY_PARENT_PID": "1"}) is first  # set per kernel
-    second = forkserver.server_for({**env, "PYTHONPATH": "/elsewhere"})
-    try:
-        assert second is not None and second is not first
-        assert second.env["PYTHONPATH"] == "/elsewhere"
-        assert first.process.wait(timeout=10) == 0, "the first server was left running"
-    finally:
-        for server in (first, second):
-            if server is not None and server.process.poll() is None:
-                server.process.kill()
-                server.process.wait()
+    second = servers({**env, "PYTHONPATH": "/elsewhere"})
+    assert second is not first and second.env["PYTHONPATH"] == "/elsewhere"
+    assert first.process.wait(timeout=10) == 0, "the first server was left running"
 
 
-def test_an_ended_fork_server_is_started_again(monkeypatch):
-    monkeypatch.setattr(forkserver, "_SERVER", None)
+def test_an_ended_fork_server_is_started_again(servers):
     env = server_env()
-    first = forkserver.server_for(env)
-    assert first is not None
+    first = servers(env)
     first.process.kill()
     first.process.wait()
-    second = forkserver.server_for(env)
-    try:
-        assert second is not None and second is not first and second.process.poll() is None
-    finally:
-        if second is not None:
-            second.process.kill()
-            second.process.wait()
+    second = servers(env)
+    assert second is not first and second.process.poll() is None
 
 
-def test_a_forked_worker_starts_its_own_fork_server(monkeypatch):
+def test_a_forked_worker_starts_its_own_fork_server(servers):
     """A build worker forked from a process with a fork server must not share its pipes."""
     import multiprocessing
 
-    monkeypatch.setattr(forkserver, "_SERVER", None)
     env = server_env()
-    parents = forkserver.server_for(env)
-    assert parents is not None
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(1) as pool:
-            child_pid, inherited = pool.apply(_server_seen_in_a_child, (env,))
-        assert inherited is None, "the forked worker kept its parent's fork server"
-        assert child_pid != parents.process.pid
-        assert forkserver.server_for(env) is parents and parents.process.poll() is None
-    finally:
-        parents.process.kill()
-        parents.process.wait()
+    parents = servers(env)
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child_pid, inherited = pool.apply(_server_seen_in_a_child, (env,))
+    assert inherited is None, "the forked worker kept its parent's fork server"
+    assert child_pid != parents.process.pid
+    assert forkserver.server_for(env) is parents and parents.process.poll() is None
 
 
 def _server_seen_in_a_child(env: dict[str, str]) -> tuple[int, object]:
